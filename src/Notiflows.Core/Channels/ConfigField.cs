@@ -20,7 +20,9 @@ internal sealed record ConfigField(string Name, FieldRule Rule)
     /// <summary>An object whose every value is secret (webhook <c>headers</c>): masked, and mask-compared, value by value.</summary>
     public bool MaskEachValue { get; init; }
 
-    /// <summary>Makes the value when the input is <see cref="WebhookSigningSecret.GenerateKeyword"/>; such a field is revealed once.</summary>
+    /// <summary>
+    /// Makes the value when the input is <see cref="WebhookSigningSecret.GenerateKeyword"/>; such a field is revealed once.
+    /// </summary>
     public Func<string>? Generator { get; init; }
 
     public ConfigField AsRequired() => this with { RequiredWhen = static _ => true };

@@ -18,7 +18,9 @@ internal static partial class FieldRules
 
     public static FieldRule OneOf(params string[] allowed) => value =>
         AsString(value, TextLength, out var s)
-        ?? (allowed.Contains(s, StringComparer.Ordinal) ? null : new FieldProblem($"must be one of {string.Join(", ", allowed)}", Reasons.Invalid));
+        ?? (allowed.Contains(s, StringComparer.Ordinal)
+            ? null
+            : new FieldProblem($"must be one of {string.Join(", ", allowed)}", Reasons.Invalid));
 
     public static FieldRule IntRange(int min, int max) => value =>
         value.GetValueKind() == JsonValueKind.Number && value.AsValue().TryGetValue<int>(out var i) && i >= min && i <= max
@@ -30,7 +32,9 @@ internal static partial class FieldRules
 
     public static FieldRule StartingWith(string prefix) => value =>
         AsString(value, TextLength, out var s)
-        ?? (s.StartsWith(prefix, StringComparison.Ordinal) && s.Length > prefix.Length ? null : new FieldProblem($"must start with {prefix}", Reasons.Format));
+        ?? (s.StartsWith(prefix, StringComparison.Ordinal) && s.Length > prefix.Length
+            ? null
+            : new FieldProblem($"must start with {prefix}", Reasons.Format));
 
     public static FieldRule AbsoluteUri(params string[] schemes) => value =>
         AsString(value, 2048, out var s)
@@ -45,11 +49,14 @@ internal static partial class FieldRules
 
     public static FieldRule Pem() => value =>
         AsString(value, BlobLength, out var s)
-        ?? (s.AsSpan().Trim().StartsWith("-----BEGIN ", StringComparison.Ordinal) ? null : new FieldProblem("must be a PEM key", Reasons.Format));
+        ?? (s.AsSpan().Trim().StartsWith("-----BEGIN ", StringComparison.Ordinal)
+            ? null
+            : new FieldProblem("must be a PEM key", Reasons.Format));
 
     /// <summary>A JSON object, given as its text (or, leniently, as the object itself: see <see cref="JsonObjectToText"/>).</summary>
     public static FieldRule JsonObjectText() => value =>
-        AsString(value, BlobLength, out var s) ?? (TryParseObject(s) is null ? new FieldProblem("must be a JSON object", Reasons.Invalid) : null);
+        AsString(value, BlobLength, out var s)
+        ?? (TryParseObject(s) is null ? new FieldProblem("must be a JSON object", Reasons.Invalid) : null);
 
     public static JsonNode JsonObjectToText(JsonNode value) =>
         value is JsonObject obj ? JsonValue.Create(obj.ToJsonString()) : value;

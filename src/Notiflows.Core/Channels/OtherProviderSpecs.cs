@@ -53,7 +53,8 @@ internal static class OtherProviderSpecs
     /// <summary>The sandbox of every type but in_app (§14.2): an outcome, plus sender fields for email and sms.</summary>
     public static IEnumerable<ProviderSpec> Sandboxes()
     {
-        var outcome = new ConfigField("outcome", OneOf("sent", "delivered", "bounced", "fail_permanent", "fail_temporary")).WithDefault("sent");
+        var outcome = new ConfigField("outcome", OneOf("sent", "delivered", "bounced", "fail_permanent", "fail_temporary"))
+            .WithDefault("sent");
         foreach (var type in ChannelTypes.All.Where(t => t != ChannelTypes.InApp))
         {
             ConfigField[] extra = type switch

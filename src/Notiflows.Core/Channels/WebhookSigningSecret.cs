@@ -43,5 +43,7 @@ public static class WebhookSigningSecret
 
     internal static FieldProblem? Check(JsonNode value) =>
         FieldRules.AsString(value, FieldRules.TextLength, out var text)
-        ?? (IsValid(text) ? null : new FieldProblem($"must be \"{GenerateKeyword}\" or {Prefix} followed by the base64 of 24 to 64 bytes", Reasons.Format));
+        ?? (IsValid(text)
+            ? null
+            : new FieldProblem($"must be \"{GenerateKeyword}\" or {Prefix} followed by the base64 of 24 to 64 bytes", Reasons.Format));
 }

@@ -21,7 +21,9 @@ public static class Credentials
     /// <summary><c>sk_</c> + 40 chars of <c>[A-Za-z0-9]</c>.</summary>
     public static string NewSecretKey() => SecretKeyPrefix + RandomBody(40);
 
-    /// <summary>True when <paramref name="value"/> is <paramref name="prefix"/> followed by at least 16 chars of <c>[A-Za-z0-9_]</c>.</summary>
+    /// <summary>
+    /// True when <paramref name="value"/> is <paramref name="prefix"/> followed by at least 16 chars of <c>[A-Za-z0-9_]</c>.
+    /// </summary>
     public static bool IsWellFormed(string? value, string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);

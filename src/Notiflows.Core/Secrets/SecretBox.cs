@@ -81,7 +81,9 @@ public sealed class SecretBox
 
         var plain = new byte[blob.Length - NonceSize - TagSize];
         using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), plain, Aad(associatedData));
+        var nonce = blob.AsSpan(0, NonceSize);
+        var tag = blob.AsSpan(NonceSize, TagSize);
+        aes.Decrypt(nonce, blob.AsSpan(NonceSize + TagSize), tag, plain, Aad(associatedData));
         return Encoding.UTF8.GetString(plain);
     }
 

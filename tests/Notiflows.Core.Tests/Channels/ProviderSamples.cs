@@ -24,7 +24,8 @@ internal static class ProviderSamples
         yield return (ChannelTypes.Sms, "twilio", "{'account_sid':'AC123','auth_token':'tok_abcdefghijkl','from':'+15551234567'}",
             ["account_sid", "auth_token", "from"]);
         yield return (ChannelTypes.MobilePush, "apns",
-            $"{{'bundle_id':'com.example.app','environment':'production','auth_type':'key','key_id':'ABC123DEFG','team_id':'TEAM123456','key':'{Pem}'}}",
+            "{'bundle_id':'com.example.app','environment':'production','auth_type':'key'," +
+            $"'key_id':'ABC123DEFG','team_id':'TEAM123456','key':'{Pem}'}}",
             ["bundle_id", "environment", "auth_type", "key_id", "team_id", "key"]);
         yield return (ChannelTypes.MobilePush, "apns",
             "{'bundle_id':'com.example.app','environment':'sandbox','auth_type':'certificate','certificate':'TUlJQ2VnSUJBekNDQWo='}",
