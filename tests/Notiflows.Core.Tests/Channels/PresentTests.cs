@@ -13,7 +13,8 @@ public sealed class PresentTests
         var view = ChannelConfigMerger.Present("smtp", config, []);
 
         Assert.Equal(
-            "{\"host\":\"h\",\"port\":587,\"username\":\"u\",\"password\":\"****tery\",\"security\":\"starttls\",\"from_email\":\"a@b.co\"}",
+            "{\"host\":\"h\",\"port\":587,\"username\":\"u\",\"password\":\"****tery\"," +
+            "\"security\":\"starttls\",\"from_email\":\"a@b.co\"}",
             view.ToJsonString());
     }
 
@@ -51,7 +52,8 @@ public sealed class PresentTests
     [Fact]
     public void Present_RoundTripOfView_KeepsEverySecret()
     {
-        var stored = Valid("webhook", "http", "{'url':'https://x.example','headers':{'X-Key':'abcdefghijklmnop'},'signing_secret':'generate'}");
+        var stored = Valid("webhook", "http",
+            "{'url':'https://x.example','headers':{'X-Key':'abcdefghijklmnop'},'signing_secret':'generate'}");
         var view = ChannelConfigMerger.Present("http", stored, []);
 
         var merged = Update("webhook", "http", stored, view.ToJsonString().Replace('"', '\'')).Config!;
