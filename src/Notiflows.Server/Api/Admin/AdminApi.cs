@@ -1,0 +1,24 @@
+using Notiflows.Server.Api.Admin.Channels;
+using Notiflows.Server.Auth;
+
+namespace Notiflows.Server.Api.Admin;
+
+/// <summary>The Admin API (§6) under <c>/admin/v1</c> and its aliases <c>/admin</c> and <c>/api/admin/v1</c>.</summary>
+public static class AdminApi
+{
+    public static void MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var (basePath, names) in new[]
+                 {
+                     ("/admin/v1", new RouteNames("Admin")), ("/admin", new RouteNames("AdminAlias")), ("/api/admin/v1", new RouteNames("AdminApiAlias")),
+                 })
+        {
+            var root = app.MapGroup(basePath).AddEndpointFilter<AdminAuthFilter>();
+            if (basePath != "/admin/v1")
+            {
+                root.ExcludeFromDescription();
+            }
+            root.MapAdminChannelEndpoints(names);
+        }
+    }
+}

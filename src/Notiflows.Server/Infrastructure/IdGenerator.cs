@@ -1,0 +1,47 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Notiflows.Server.Infrastructure;
+
+/// <summary>
+/// UUIDv7 ids (RFC 9562) from the injected clock, monotonic within this process: ids made in the same
+/// millisecond count up in the 12-bit <c>rand_a</c> field (method 1 of §6.2), so ordering by id is ordering by creation.
+/// </summary>
+public sealed class IdGenerator(TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private long _lastMillis = -1;
+    private int _sequence;
+
+    public Guid New()
+    {
+        long millis;
+        int sequence;
+        lock (_lock)
+        {
+            millis = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastMillis);
+            if (millis == _lastMillis)
+            {
+                _sequence++;
+                if (_sequence > 0xFFF)
+                {
+                    millis++;
+                    _sequence = 0;
+                }
+            }
+            else
+            {
+                _sequence = RandomNumberGenerator.GetInt32(0, 0x800);
+            }
+            _lastMillis = millis;
+            sequence = _sequence;
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes[8..]);
+        BinaryPrimitives.WriteInt64BigEndian(bytes, millis << 16);
+        bytes[6] = (byte)(0x70 | (sequence >> 8));
+        bytes[7] = (byte)sequence;
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Notiflows.Server.Errors;
+
+namespace Notiflows.Server.Infrastructure;
+
+/// <summary>Typed query parameters (§4.1): a malformed value is a 400 <c>invalid_param</c> naming the parameter.</summary>
+public static class QueryParams
+{
+    public static string? String(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var v) && v.Count > 0 && v[0] is { Length: > 0 } s ? s : null;
+
+    public static bool TryBool(HttpRequest request, string name, out bool? value, out ApiError? error)
+    {
+        value = null;
+        error = null;
+        var raw = String(request, name);
+        if (raw is null)
+        {
+            return true;
+        }
+        if (bool.TryParse(raw, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+        error = ApiError.InvalidParam(name);
+        return false;
+    }
+
+    public static bool TryInt(HttpRequest request, string name, int min, out int? value, out ApiError? error)
+    {
+        value = null;
+        error = null;
+        var raw = String(request, name);
+        if (raw is null)
+        {
+            return true;
+        }
+        if (long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) && parsed >= min)
+        {
+            value = (int)Math.Min(parsed, int.MaxValue);
+            return true;
+        }
+        error = ApiError.InvalidParam(name);
+        return false;
+    }
+}

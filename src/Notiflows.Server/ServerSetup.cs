@@ -1,0 +1,56 @@
+using Notiflows.Server.Api.Admin;
+using Notiflows.Server.Api.Management;
+using Notiflows.Server.Api.Management.Projects;
+using Notiflows.Server.Errors;
+using Notiflows.Server.Health;
+using Notiflows.Server.Infrastructure;
+using Notiflows.Server.RateLimits;
+using Notiflows.Server.Startup;
+using Notiflows.Storage.Database;
+using Notiflows.Storage.Migrations;
+using Scalar.AspNetCore;
+
+namespace Notiflows.Server;
+
+/// <summary>All of the server's wiring, so Program.cs stays a few lines.</summary>
+public static class ServerSetup
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplicationBuilder AddNotiflowsServer(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        var settings = ServerSettings.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Db(DatabaseSettings.Resolve(settings.DatabaseUrl, settings.DataDir)));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<MasterKey>();
+        services.AddSingleton<IdGenerator>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<ProjectCreator>();
+        services.AddSingleton<Bootstrapper>();
+        services.AddHostedService<StartupService>();
+        services.AddManagementServices();
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
+        services.AddOpenApi("v1", OpenApiSetup.Configure);
+        return builder;
+    }
+
+    public static WebApplication UseNotiflowsServer(this WebApplication app)
+    {
+        app.UseMiddleware<ProtocolMiddleware>();
+        app.UseRouting();
+        app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json").ExcludeFromDescription();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Notiflows API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .ExcludeFromDescription();
+        app.MapManagementApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

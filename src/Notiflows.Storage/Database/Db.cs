@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Notiflows.Storage.Database;
+
+/// <summary>
+/// The database: opens connections and runs units of work in transactions. SQLite has one writer, so
+/// writes are serialised in-process (no busy-wait on the file lock) and use <c>BEGIN IMMEDIATE</c>.
+/// </summary>
+public sealed class Db : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqlite = "";
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    public Db(DatabaseSettings settings)
+    {
+        TypeHandlers.Register();
+        Kind = settings.Kind;
+        if (Kind == DbKind.Postgres)
+        {
+            _postgres = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        }
+        else
+        {
+            _sqlite = settings.ConnectionString;
+        }
+    }
+
+    public DbKind Kind { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a read-write transaction and commits it.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        if (Kind == DbKind.Sqlite)
+        {
+            await _sqliteWriter.WaitAsync(ct);
+        }
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var result = await work(new DbSession(connection, tx, Kind));
+            await tx.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            if (Kind == DbKind.Sqlite)
+            {
+                _sqliteWriter.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a connection without an explicit transaction.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await work(new DbSession(connection, null, Kind));
+    }
+
+    public static bool IsUniqueViolation(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+        _sqliteWriter.Dispose();
+    }
+}

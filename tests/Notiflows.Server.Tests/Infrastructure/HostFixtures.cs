@@ -1,0 +1,33 @@
+using Notiflows.Storage.Database;
+
+namespace Notiflows.Server.Tests.Infrastructure;
+
+/// <summary>A host per test class, on one database kind. Tests derive from <see cref="ApiTests{TFixture}"/>.</summary>
+public abstract class HostFixture(DbKind kind) : IAsyncLifetime
+{
+    private TestHost? _host;
+
+    public TestHost Host => _host ?? throw new InvalidOperationException("The host did not start.");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (kind == DbKind.Postgres && TestPostgres.AdminConnectionString is null)
+        {
+            return; // each test then skips (locally) or fails (CI) through ApiTests.Host
+        }
+        _host = await TestHost.StartAsync(kind);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteFixture() : HostFixture(DbKind.Sqlite);
+
+public sealed class PostgresFixture() : HostFixture(DbKind.Postgres);
