@@ -73,6 +73,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
         // Tests send many requests per second from one token; the limits themselves are tested with their own settings.
         builder.UseSetting("Notiflows:RateLimits:Management:Rate", "100000");
         builder.UseSetting("Notiflows:RateLimits:Management:Burst", "100000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
         foreach (var (key, value) in _extra)
         {
             builder.UseSetting(key, value);
