@@ -51,6 +51,10 @@ public static class ServerSetup
             .ExcludeFromDescription();
         app.MapManagementApi();
         app.MapAdminApi();
+        foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
+        {
+            mapper.Map(app);
+        }
         return app;
     }
 }

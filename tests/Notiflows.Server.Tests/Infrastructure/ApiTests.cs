@@ -11,7 +11,7 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     {
         get
         {
-            if (fixture is PostgresFixture)
+            if (fixture.Kind == DbKind.Postgres)
             {
                 TestPostgres.RequireAdminConnectionString();
             }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Notiflows.Storage.Database;
 
 namespace Notiflows.Server.Tests.Infrastructure;
@@ -5,6 +6,16 @@ namespace Notiflows.Server.Tests.Infrastructure;
 /// <summary>A host per test class, on one database kind. Tests derive from <see cref="ApiTests{TFixture}"/>.</summary>
 public abstract class HostFixture(DbKind kind) : IAsyncLifetime
 {
+    public DbKind Kind => kind;
+
+    /// <summary>Settings a fixture adds to the defaults of <see cref="TestHost"/>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    /// <summary>Services a fixture adds (e.g. test-only endpoints).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     private TestHost? _host;
 
     public TestHost Host => _host ?? throw new InvalidOperationException("The host did not start.");
@@ -15,7 +26,7 @@ public abstract class HostFixture(DbKind kind) : IAsyncLifetime
         {
             return; // each test then skips (locally) or fails (CI) through ApiTests.Host
         }
-        _host = await TestHost.StartAsync(kind);
+        _host = await TestHost.StartAsync(kind, Settings, ConfigureServices);
     }
 
     public async ValueTask DisposeAsync()

@@ -21,12 +21,14 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     private readonly string? _databaseUrl;
     private readonly IReadOnlyDictionary<string, string?> _extra;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestHost(DbKind kind, string? databaseUrl, IReadOnlyDictionary<string, string?>? extra = null)
+    public TestHost(DbKind kind, string? databaseUrl, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         Kind = kind;
         _databaseUrl = databaseUrl;
         _extra = extra ?? new Dictionary<string, string?>();
+        _services = services;
         DataDir = Directory.CreateTempSubdirectory("notiflows-test-").FullName;
     }
 
@@ -36,11 +38,12 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero));
 
-    public static async Task<TestHost> StartAsync(DbKind kind, IReadOnlyDictionary<string, string?>? extra = null)
+    public static async Task<TestHost> StartAsync(
+        DbKind kind, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var url = kind == DbKind.Postgres ? await TestPostgres.CreateDatabaseAsync(TestPostgres.RequireAdminConnectionString(), ct) : null;
-        var host = new TestHost(kind, url, extra);
+        var host = new TestHost(kind, url, extra, services);
         _ = host.Server; // boots the host: migrations and bootstrap run now
         return host;
     }
@@ -79,7 +82,11 @@ public sealed class TestHost : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+            _services?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)
