@@ -18,4 +18,4 @@ public sealed record ProjectListRef(Guid Id, string Slug, string Name, bool Defa
 
 public sealed record WhoAmIResponse(AccountResponse Account, AccountTokenResponse Token, ProjectRef? DefaultProject, IReadOnlyList<ProjectListRef> Projects);
 
-public sealed record NameBody(string? Name);
+public sealed record NameBody(string? Name = null);

@@ -13,7 +13,8 @@ public sealed record ChannelResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Config,
     string? FallbackChannel, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record PutChannelBody(string? Name, string? Type, string? Provider, JsonObject? Config, bool? Default, string? FallbackChannel);
+public sealed record PutChannelBody(
+    string? Name = null, string? Type = null, string? Provider = null, JsonObject? Config = null, bool? Default = null, string? FallbackChannel = null);
 
 public static class ChannelViews
 {

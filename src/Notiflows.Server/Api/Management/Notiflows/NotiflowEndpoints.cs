@@ -114,5 +114,5 @@ public static class NotiflowEndpoints
 
 /// <summary>The upsert body (documentation only: the handler reads the JSON itself to report every field error with its path).</summary>
 public sealed record UpsertNotiflowBody(
-    string? Name, string? Description, bool? Active, bool? IncludeInPreferences,
-    IReadOnlyList<System.Text.Json.Nodes.JsonObject>? Steps, string? ExpectedSha, string? Handle);
+    string? Name = null, string? Description = null, bool? Active = null, bool? IncludeInPreferences = null,
+    IReadOnlyList<System.Text.Json.Nodes.JsonObject>? Steps = null, string? ExpectedSha = null, string? Handle = null);

@@ -13,7 +13,7 @@ using Notiflows.Storage.Projects;
 
 namespace Notiflows.Server.Api.Management.Projects;
 
-public sealed record RotateKeysBody(string? Keys, int? GracePeriodSeconds);
+public sealed record RotateKeysBody(string? Keys = null, int? GracePeriodSeconds = null);
 
 public sealed record RotatedKeysResponse(string PublicKey, string? SecretKey, DateTimeOffset? PreviousKeysExpireAt);
 

@@ -26,6 +26,6 @@ public sealed record CreatedProjectResponse(
     Guid Id, string Slug, string Name, bool Default, string PublicKey, string SecretKeyHint, SigningKeyInfo SigningKey,
     ProjectSettings Settings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string SecretKey);
 
-public sealed record CreateProjectBody(string Slug, string Name, bool? Default);
+public sealed record CreateProjectBody(string Slug, string Name, bool? Default = null);
 
-public sealed record PatchProjectBody(string? Name, bool? Default);
+public sealed record PatchProjectBody(string? Name = null, bool? Default = null);
