@@ -3,7 +3,8 @@ using Notiflows.Server.Startup;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Settings files live next to the binary; the working directory is only where ./data goes.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddNotiflowsServer();
     var app = builder.Build();
     app.UseNotiflowsServer();
