@@ -76,9 +76,14 @@ public abstract class NotiflowListTests<TFixture>(TFixture fixture) : NotiflowAp
         await CreateFlowAsync(p, "only");
 
         var list = await ListAsync(p, "?limit=1000");
+        var huge = await ListAsync(p, "?limit=99999999999999999999999");
+        var farPage = await ListAsync(p, "?page=99999999999999999999999");
 
         Assert.Equal(100, (int)list["page_info"]!["limit"]!);
         Assert.Equal(1, (int)list["page_info"]!["total_pages"]!);
+        Assert.Equal(100, (int)huge["page_info"]!["limit"]!);
+        Assert.Single(huge["items"]!.AsArray());
+        Assert.Empty(farPage["items"]!.AsArray());
     }
 
     [Theory]

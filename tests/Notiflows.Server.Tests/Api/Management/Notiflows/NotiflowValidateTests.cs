@@ -74,6 +74,36 @@ public abstract class NotiflowValidateTests<TFixture>(TFixture fixture) : Notifl
     }
 
     [Fact]
+    public async Task Validate_WithStepsWithSchemaAndPublishErrors_ListsBothTogether()
+    {
+        var p = await NewProjectAsync();
+        var steps = Flows.Steps(Flows.EmailWithTemplate(subject: ""), Flows.Wait(0));
+
+        var report = (await PostFlow(p, "check", "validate", $$"""{"steps": {{steps}}}""")).AssertStatus(200).Body;
+
+        Assert.False((bool)report["valid"]!);
+        var errors = Fields(report["errors"]);
+        Assert.Contains(("steps[2].settings.duration", "too_short"), errors);
+        Assert.Contains(("steps[1].template.data.subject", "required"), errors);
+    }
+
+    [Fact]
+    public async Task Validate_WithStepsOutOfOrder_NamesStepsByTheirIndexInTheBody()
+    {
+        var p = await NewProjectAsync();
+        var steps = """
+            [{"handle": "end", "type": "end", "position": 3}, {"handle": "sms_1", "type": "channel", "channel_type": "sms", "position": 2},
+             {"handle": "trigger", "type": "trigger", "position": 0},
+             {"handle": "email_1", "type": "channel", "channel_type": "email", "position": 1, "template": {"data": {"body": "B"}}}]
+            """;
+
+        var report = (await PostFlow(p, "check", "validate", $$"""{"steps": {{steps}}}""")).AssertStatus(200).Body;
+
+        Assert.Equal([("steps[3].template.data.subject", "required")], Fields(report["errors"]));
+        Assert.Equal([("steps[1].template", "no_template")], Fields(report["warnings"]));
+    }
+
+    [Fact]
     public async Task Validate_WithStepsOmittingTemplate_MergesTheCurrentTemplateAsUpsertWould()
     {
         var p = await NewProjectAsync();
