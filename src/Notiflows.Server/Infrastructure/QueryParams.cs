@@ -41,6 +41,12 @@ public static class QueryParams
             value = (int)Math.Min(parsed, int.MaxValue);
             return true;
         }
+        // A well-formed positive integer too large for 64 bits is still "above the max": clamp it like any other (§4.8).
+        if (raw.TrimStart('+').Length > 0 && raw.TrimStart('+').All(char.IsAsciiDigit) && raw.Count(c => c == '+') <= 1 && !raw.TrimStart('+').All(c => c == '0'))
+        {
+            value = int.MaxValue;
+            return true;
+        }
         error = ApiError.InvalidParam(name);
         return false;
     }

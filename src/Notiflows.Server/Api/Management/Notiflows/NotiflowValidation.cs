@@ -33,13 +33,54 @@ public sealed class NotiflowValidation(Db db, IdGenerator ids)
                 errors.AddRange(parsed.Errors);
                 steps = parsed.Steps;
             }
-            var warnings = new List<FieldError>();
-            if (errors.Count == 0)
-            {
-                var report = PublishValidator.Validate(steps, NotiflowViews.ChannelInfos(await ChannelStore.AllAsync(s, projectId, ct)));
-                errors.AddRange(report.Errors);
-                warnings.AddRange(report.Warnings);
-            }
+            // Publish validation runs on every step that parsed, even when others have schema errors, so one call reports
+            // everything (§4.4 "all field errors found in one request are reported together").
+            var report = PublishValidator.Validate(steps, NotiflowViews.ChannelInfos(await ChannelStore.AllAsync(s, projectId, ct)));
+            var paths = hasSteps ? InputPaths(stepsJson, steps) : null;
+            errors.AddRange(report.Errors.Select(e => Rebase(e, paths)));
+            var warnings = report.Warnings.Select(e => Rebase(e, paths)).ToList();
             return (new ValidationReport(errors.Count == 0, errors, warnings), null);
         }, ct);
+
+    /// <summary>
+    /// Publish errors index the normalised (canonical-order) list; with <c>steps</c> in the body they must name the step as
+    /// the client sent it, like the schema errors do (§4.1). Maps canonical index → input index through the step handle.
+    /// </summary>
+    private static Dictionary<int, int> InputPaths(JsonElement stepsJson, IReadOnlyList<Step> steps)
+    {
+        var byHandle = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (stepsJson.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var element in stepsJson.EnumerateArray())
+            {
+                if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("handle", out var h) && h.ValueKind == JsonValueKind.String)
+                {
+                    byHandle.TryAdd(h.GetString()!, i);
+                }
+                i++;
+            }
+        }
+        var map = new Dictionary<int, int>();
+        for (var j = 0; j < steps.Count; j++)
+        {
+            if (byHandle.TryGetValue(steps[j].Handle, out var input))
+            {
+                map[j] = input;
+            }
+        }
+        return map;
+    }
+
+    private static FieldError Rebase(FieldError error, Dictionary<int, int>? paths)
+    {
+        if (paths is null || !error.Field.StartsWith("steps[", StringComparison.Ordinal))
+        {
+            return error;
+        }
+        var close = error.Field.IndexOf(']', StringComparison.Ordinal);
+        return int.TryParse(error.Field.AsSpan(6, close - 6), System.Globalization.CultureInfo.InvariantCulture, out var j) && paths.TryGetValue(j, out var input)
+            ? error with { Field = $"steps[{input}]{error.Field[(close + 1)..]}" }
+            : error;
+    }
 }
