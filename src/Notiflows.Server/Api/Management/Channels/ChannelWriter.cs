@@ -15,7 +15,8 @@ namespace Notiflows.Server.Api.Management.Channels;
 /// <summary>Channel create/update (§8.7: config merge, secrets, defaults, fallbacks) and delete (guards).</summary>
 public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider time, MasterKey key)
 {
-    [GeneratedRegex("^[a-z0-9]+([_-][a-z0-9]+)*$")]
+    // \z, not $: "$" also matches before a trailing newline ("email%0A" in the path).
+    [GeneratedRegex("^[a-z0-9]+([_-][a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HandlePattern();
 
     public Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutAsync(Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>

@@ -123,6 +123,8 @@ public abstract class ChannelListTests<TFixture>(TFixture fixture) : ChannelApiT
     [InlineData("email_")]
     [InlineData("-email")]
     [InlineData("email.main")]
+    [InlineData("email%0A")] // a trailing newline must not pass the pattern
+    [InlineData("ema%20il")]
     public async Task PutChannel_BadHandle_Returns422Format(string handle)
     {
         var p = await NewProjectAsync();

@@ -163,6 +163,17 @@ public abstract class ChannelWriteTests<TFixture>(TFixture fixture) : ChannelApi
     }
 
     [Fact]
+    public async Task PutChannel_ConfigValueWithTrailingNewline_Returns422Format()
+    {
+        var p = await NewProjectAsync();
+        (await PutChannel(p, "smtp", """{"name": "SMTP", "type": "email", "provider": "smtp", "config": {"host": "h.example.com", "from_email": "a@example.com\n"}}"""))
+            .AssertError(422, "validation_failed", "config.from_email", "format");
+        const string Twilio = """{"name": "Twilio", "type": "sms", "provider": "twilio", "config": {"account_sid": "AC123", "auth_token": "tok-0123456789ab", "from": "+15551234567%"}}""";
+        (await PutChannel(p, "twilio", Twilio.Replace("%", "\\n", StringComparison.Ordinal))).AssertError(422, "validation_failed", "config.from", "format");
+        (await PutChannel(p, "twilio", Twilio.Replace("%", "", StringComparison.Ordinal))).AssertStatus(201);
+    }
+
+    [Fact]
     public async Task PutChannel_UnknownConfigKeys_AreDropped()
     {
         var p = await NewProjectAsync();
