@@ -34,13 +34,19 @@ public static class ChannelStore
 
     /// <summary>Every channel of the project, ordered by handle.</summary>
     public static Task<IReadOnlyList<ChannelRow>> AllAsync(DbSession s, Guid projectId, CancellationToken ct) =>
-        s.QueryAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE project_id = @projectId ORDER BY handle", new { projectId }, ct);
+        s.QueryAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE project_id = @projectId ORDER BY {ByHandle(s)}", new { projectId }, ct);
 
     public static Task<IReadOnlyList<ChannelRow>> ListAsync(
         DbSession s, Guid projectId, string? type, int offset, int limit, CancellationToken ct) =>
         s.QueryAsync<ChannelRow>(
-            $"SELECT {Columns} FROM channels WHERE project_id = @projectId AND (@type IS NULL OR type = @type) ORDER BY handle LIMIT @limit OFFSET @offset",
+            $"SELECT {Columns} FROM channels WHERE project_id = @projectId AND (@type IS NULL OR type = @type) ORDER BY {ByHandle(s)} LIMIT @limit OFFSET @offset",
             new { projectId, type, limit, offset }, ct);
+
+    /// <summary>
+    /// Handle order is byte order on both databases: a PostgreSQL database with a linguistic collation (e.g. en_US)
+    /// would otherwise ignore the dashes and list "webhook-sandbox" before "web-push-sandbox", unlike SQLite.
+    /// </summary>
+    private static string ByHandle(DbSession s) => s.Kind == DbKind.Postgres ? "handle COLLATE \"C\"" : "handle";
 
     public static Task<long> CountAsync(DbSession s, Guid projectId, string? type, CancellationToken ct) =>
         s.ScalarAsync<long>(

@@ -133,6 +133,18 @@ public abstract class ChannelDefaultAndDeleteTests<TFixture>(TFixture fixture) :
     }
 
     [Fact]
+    public async Task DeleteChannel_ReferencedByAnArchivedNotiflow_Returns204()
+    {
+        var p = await NewProjectAsync();
+        (await PutChannel(p, "smtp", Smtp())).AssertStatus(201);
+        (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/old", NotiflowUsing("smtp"))).AssertStatus(201);
+        (await Mgmt(HttpMethod.Post, $"{p.Base}/notiflows/old/publish")).AssertStatus(200);
+        (await Mgmt(HttpMethod.Delete, $"{p.Base}/channels/smtp")).AssertError(409, "conflict");
+        (await Mgmt(HttpMethod.Post, $"{p.Base}/notiflows/old/archive")).AssertStatus(200);
+        (await Mgmt(HttpMethod.Delete, $"{p.Base}/channels/smtp")).AssertStatus(204);
+    }
+
+    [Fact]
     public async Task DeleteChannel_LastOfItsTypeUsedWithoutHandle_Returns409ChannelInUse()
     {
         var p = await NewProjectAsync();

@@ -59,6 +59,18 @@ public abstract class ChannelListTests<TFixture>(TFixture fixture) : ChannelApiT
     }
 
     [Fact]
+    public async Task ListChannels_OrderedByHandleBytes_WhateverTheDatabaseCollation()
+    {
+        var p = await NewProjectAsync();
+        foreach (var handle in new[] { "ab", "a-c", "a_d", "a1" })
+        {
+            (await PutChannel(p, handle, """{"name": "x", "type": "chat", "provider": "discord"}""")).AssertStatus(201);
+        }
+        var chats = (await AllChannels(p, "chat")).Select(c => (string)c["handle"]!).ToList();
+        Assert.Equal(["a-c", "a1", "a_d", "ab", "chat-sandbox"], chats);
+    }
+
+    [Fact]
     public async Task ListChannels_TypeFilter_ReturnsOnlyThatType()
     {
         var p = await NewProjectAsync();
