@@ -19,7 +19,23 @@ public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider t
     [GeneratedRegex("^[a-z0-9]+([_-][a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HandlePattern();
 
-    public Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutAsync(Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>
+    public async Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutAsync(
+        Guid projectId, string handleOrId, JsonElement body, CancellationToken ct)
+    {
+        try
+        {
+            return await PutOnceAsync(projectId, handleOrId, body, ct);
+        }
+        catch (Exception ex) when (Db.IsUniqueViolation(ex))
+        {
+            // A concurrent PUT created the same handle first (PostgreSQL: the FOR UPDATE read locks no row that does not
+            // exist yet). Run again: this PUT is now an update of that channel, as if it had arrived second.
+            return await PutOnceAsync(projectId, handleOrId, body, ct);
+        }
+    }
+
+    private Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutOnceAsync(
+        Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>
         db.WriteAsync<(ChannelResponse?, bool, ApiError?)>(async s =>
         {
             var existing = await FindAsync(s, projectId, handleOrId, ct);

@@ -174,6 +174,16 @@ public abstract class ChannelWriteTests<TFixture>(TFixture fixture) : ChannelApi
     }
 
     [Fact]
+    public async Task PutChannel_ConcurrentCreatesOfOneHandle_OneCreatesTheOthersUpdate()
+    {
+        var p = await NewProjectAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PutChannel(p, "racy", SendGrid())));
+        Assert.All(responses, r => Assert.True(r.Status is 200 or 201, r.Text));
+        Assert.Single(responses, r => r.Status == 201);
+        Assert.Single(await AllChannels(p, "email"), c => (string?)c["handle"] == "racy");
+    }
+
+    [Fact]
     public async Task PutChannel_UnknownConfigKeys_AreDropped()
     {
         var p = await NewProjectAsync();
