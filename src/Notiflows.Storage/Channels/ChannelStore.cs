@@ -21,6 +21,15 @@ public static class ChannelStore
             WHERE id = @Id
             """, c, ct);
 
+    /// <summary>
+    /// Serialises channel writes of one project (PostgreSQL; SQLite has a single writer anyway), so rules that span
+    /// several rows — one default per type, fallbacks without chains, unique handles — hold under concurrent requests.
+    /// </summary>
+    public static Task<int> LockProjectAsync(DbSession s, Guid projectId, CancellationToken ct) =>
+        s.Kind == DbKind.Postgres
+            ? s.ExecuteAsync("SELECT 1 FROM projects WHERE id = @projectId FOR UPDATE", new { projectId }, ct)
+            : Task.FromResult(0);
+
     public static Task<int> DeleteAsync(DbSession s, Guid id, CancellationToken ct) =>
         s.ExecuteAsync("DELETE FROM channels WHERE id = @id", new { id }, ct);
 

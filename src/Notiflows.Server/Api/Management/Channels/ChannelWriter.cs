@@ -38,6 +38,7 @@ public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider t
         Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>
         db.WriteAsync<(ChannelResponse?, bool, ApiError?)>(async s =>
         {
+            await ChannelStore.LockProjectAsync(s, projectId, ct);
             var existing = await FindAsync(s, projectId, handleOrId, ct);
             var isId = Guid.TryParseExact(handleOrId, "D", out _);
             if (isId && existing is null)
@@ -122,6 +123,7 @@ public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider t
     public Task<ApiError?> DeleteAsync(Guid projectId, string handleOrId, CancellationToken ct) =>
         db.WriteAsync<ApiError?>(async s =>
         {
+            await ChannelStore.LockProjectAsync(s, projectId, ct);
             var channel = await FindAsync(s, projectId, handleOrId, ct);
             if (channel is null)
             {

@@ -39,6 +39,20 @@ public abstract class ChannelDefaultAndDeleteTests<TFixture>(TFixture fixture) :
     }
 
     [Fact]
+    public async Task PutChannel_ConcurrentDefaultTrue_LeavesExactlyOneDefault()
+    {
+        var p = await NewProjectAsync();
+        var handles = Enumerable.Range(0, 6).Select(i => $"discord-{i}").ToList();
+        foreach (var handle in handles)
+        {
+            (await PutChannel(p, handle, Discord)).AssertStatus(201);
+        }
+        var responses = await Task.WhenAll(handles.Select(h => PutChannel(p, h, """{"default": true}""")));
+        Assert.All(responses, r => r.AssertStatus(200));
+        Assert.Single(await DefaultsOf(p, "chat"));
+    }
+
+    [Fact]
     public async Task PutChannel_DefaultFalseOnTheCurrentDefault_Returns422NotAllowed()
     {
         var p = await NewProjectAsync();
