@@ -92,15 +92,15 @@ internal static partial class FieldRules
         return text.Length > maxLength ? new FieldProblem($"must be at most {maxLength} characters", Reasons.TooLong) : null;
     }
 
-    [GeneratedRegex(@"^[^@\s<>""]+@[^@\s<>""]+\.[^@\s<>"".]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[^@\s<>""]+@[^@\s<>""]+\.[^@\s<>"".]+\z", RegexOptions.CultureInvariant)]
     public static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z", RegexOptions.CultureInvariant)]
     public static partial Regex E164Pattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+={0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+={0,2}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Base64UrlPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9]{10}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9]{10}\z", RegexOptions.CultureInvariant)]
     public static partial Regex AppleIdPattern();
 }

@@ -21,6 +21,15 @@ public static class ChannelStore
             WHERE id = @Id
             """, c, ct);
 
+    /// <summary>
+    /// Serialises channel writes of one project (PostgreSQL; SQLite has a single writer anyway), so rules that span
+    /// several rows — one default per type, fallbacks without chains, unique handles — hold under concurrent requests.
+    /// </summary>
+    public static Task<int> LockProjectAsync(DbSession s, Guid projectId, CancellationToken ct) =>
+        s.Kind == DbKind.Postgres
+            ? s.ExecuteAsync("SELECT 1 FROM projects WHERE id = @projectId FOR UPDATE", new { projectId }, ct)
+            : Task.FromResult(0);
+
     public static Task<int> DeleteAsync(DbSession s, Guid id, CancellationToken ct) =>
         s.ExecuteAsync("DELETE FROM channels WHERE id = @id", new { id }, ct);
 
@@ -34,13 +43,19 @@ public static class ChannelStore
 
     /// <summary>Every channel of the project, ordered by handle.</summary>
     public static Task<IReadOnlyList<ChannelRow>> AllAsync(DbSession s, Guid projectId, CancellationToken ct) =>
-        s.QueryAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE project_id = @projectId ORDER BY handle", new { projectId }, ct);
+        s.QueryAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE project_id = @projectId ORDER BY {ByHandle(s)}", new { projectId }, ct);
 
     public static Task<IReadOnlyList<ChannelRow>> ListAsync(
         DbSession s, Guid projectId, string? type, int offset, int limit, CancellationToken ct) =>
         s.QueryAsync<ChannelRow>(
-            $"SELECT {Columns} FROM channels WHERE project_id = @projectId AND (@type IS NULL OR type = @type) ORDER BY handle LIMIT @limit OFFSET @offset",
+            $"SELECT {Columns} FROM channels WHERE project_id = @projectId AND (@type IS NULL OR type = @type) ORDER BY {ByHandle(s)} LIMIT @limit OFFSET @offset",
             new { projectId, type, limit, offset }, ct);
+
+    /// <summary>
+    /// Handle order is byte order on both databases: a PostgreSQL database with a linguistic collation (e.g. en_US)
+    /// would otherwise ignore the dashes and list "webhook-sandbox" before "web-push-sandbox", unlike SQLite.
+    /// </summary>
+    private static string ByHandle(DbSession s) => s.Kind == DbKind.Postgres ? "handle COLLATE \"C\"" : "handle";
 
     public static Task<long> CountAsync(DbSession s, Guid projectId, string? type, CancellationToken ct) =>
         s.ScalarAsync<long>(

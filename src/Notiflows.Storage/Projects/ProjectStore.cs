@@ -38,7 +38,10 @@ public static class ProjectStore
 
     public static Task<IReadOnlyList<ProjectRow>> ListAsync(DbSession s, Guid accountId, int offset, int limit, CancellationToken ct) =>
         s.QueryAsync<ProjectRow>(
-            $"{Select} WHERE p.account_id = @accountId ORDER BY p.slug LIMIT @limit OFFSET @offset", new { accountId, limit, offset }, ct);
+            $"{Select} WHERE p.account_id = @accountId ORDER BY {BySlug(s)} LIMIT @limit OFFSET @offset", new { accountId, limit, offset }, ct);
+
+    /// <summary>Slug order is byte order on both databases, whatever the PostgreSQL database's collation.</summary>
+    private static string BySlug(DbSession s) => s.Kind == DbKind.Postgres ? "p.slug COLLATE \"C\"" : "p.slug";
 
     public static Task<long> CountAsync(DbSession s, Guid accountId, CancellationToken ct) =>
         s.ScalarAsync<long>("SELECT COUNT(*) FROM projects WHERE account_id = @accountId", new { accountId }, ct);

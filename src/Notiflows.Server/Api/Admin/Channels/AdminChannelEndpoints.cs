@@ -35,18 +35,21 @@ public static class AdminChannelEndpoints
         // Channels per project are few: page in memory over the id-ordered list.
         var all = (await db.ReadAsync(s => Storage.Channels.ChannelStore.AllAsync(s, projectId, ct), ct))
             .Where(c => type is null || c.Type == type).OrderByDescending(c => c.Id).ToList();
+        // The page is the slice [start, end) of the newest-first list: after a cursor, the items older than it;
+        // before a cursor, the `limit` items immediately newer than it (never the cursor item itself or older ones).
         var start = page.After is { } after ? all.FindIndex(c => string.CompareOrdinal(c.Id.ToString(), after) < 0) : 0;
+        var end = all.Count;
         if (start < 0)
         {
             start = all.Count;
         }
         if (page.Before is { } before)
         {
-            var end = all.FindIndex(c => string.CompareOrdinal(c.Id.ToString(), before) <= 0);
+            end = all.FindIndex(c => string.CompareOrdinal(c.Id.ToString(), before) <= 0);
             end = end < 0 ? all.Count : end;
             start = Math.Max(0, end - page.Limit);
         }
-        var items = all.Skip(start).Take(page.Limit).ToList();
+        var items = all.Skip(start).Take(Math.Min(page.Limit, end - start)).ToList();
         string Key(Storage.Channels.ChannelRow c) => CursorPage.Encode(scope, c.Id.ToString());
         var info = new CursorInfo(items.Count > 0 ? Key(items[^1]) : null, items.Count > 0 ? Key(items[0]) : null,
             start + items.Count < all.Count, start > 0, page.Limit);

@@ -15,12 +15,30 @@ namespace Notiflows.Server.Api.Management.Channels;
 /// <summary>Channel create/update (§8.7: config merge, secrets, defaults, fallbacks) and delete (guards).</summary>
 public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider time, MasterKey key)
 {
-    [GeneratedRegex("^[a-z0-9]+([_-][a-z0-9]+)*$")]
+    // \z, not $: "$" also matches before a trailing newline ("email%0A" in the path).
+    [GeneratedRegex("^[a-z0-9]+([_-][a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HandlePattern();
 
-    public Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutAsync(Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>
+    public async Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutAsync(
+        Guid projectId, string handleOrId, JsonElement body, CancellationToken ct)
+    {
+        try
+        {
+            return await PutOnceAsync(projectId, handleOrId, body, ct);
+        }
+        catch (Exception ex) when (Db.IsUniqueViolation(ex))
+        {
+            // A concurrent PUT created the same handle first (PostgreSQL: the FOR UPDATE read locks no row that does not
+            // exist yet). Run again: this PUT is now an update of that channel, as if it had arrived second.
+            return await PutOnceAsync(projectId, handleOrId, body, ct);
+        }
+    }
+
+    private Task<(ChannelResponse? Channel, bool Created, ApiError? Error)> PutOnceAsync(
+        Guid projectId, string handleOrId, JsonElement body, CancellationToken ct) =>
         db.WriteAsync<(ChannelResponse?, bool, ApiError?)>(async s =>
         {
+            await ChannelStore.LockProjectAsync(s, projectId, ct);
             var existing = await FindAsync(s, projectId, handleOrId, ct);
             var isId = Guid.TryParseExact(handleOrId, "D", out _);
             if (isId && existing is null)
@@ -105,6 +123,7 @@ public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider t
     public Task<ApiError?> DeleteAsync(Guid projectId, string handleOrId, CancellationToken ct) =>
         db.WriteAsync<ApiError?>(async s =>
         {
+            await ChannelStore.LockProjectAsync(s, projectId, ct);
             var channel = await FindAsync(s, projectId, handleOrId, ct);
             if (channel is null)
             {

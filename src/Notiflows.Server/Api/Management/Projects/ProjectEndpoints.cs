@@ -14,7 +14,8 @@ namespace Notiflows.Server.Api.Management.Projects;
 /// <summary>Projects (§8.1): list, get, create, patch; settings, keys and signing key live in <see cref="ProjectKeyEndpoints"/>.</summary>
 public static partial class ProjectEndpoints
 {
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    // \z, not $: "$" also matches before a trailing newline, which would let "shop\n" through.
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SlugPattern();
 
     public static void MapProjectEndpoints(this RouteGroupBuilder root, RouteNames names)
@@ -58,14 +59,14 @@ public static partial class ProjectEndpoints
         }
         var errors = new List<FieldError>();
         var r = new ObjectReader(body, "", errors);
-        var slug = r.String("slug", 1, 64);
+        var slug = r.String("slug"); // its length is part of its format (§4.3): 1-64 characters → 422 format
         var name = r.String("name", 1, 255);
         var makeDefault = r.Bool("default");
         if (slug.Value is null && !errors.Exists(e => e.Field == "slug"))
         {
             r.Add("slug", "can't be blank", Reasons.Required);
         }
-        else if (slug.Value is not null && !SlugPattern().IsMatch(slug.Value))
+        else if (slug.Value is not null && (slug.Value.Length > 64 || !SlugPattern().IsMatch(slug.Value)))
         {
             r.Add("slug", "must be lowercase letters, digits and single dashes", Reasons.Format);
         }
