@@ -27,6 +27,10 @@ public static class ProviderCatalog
     public static bool IsSecret(string provider, string field) =>
         Specs.Any(s => s.Provider == provider && s.Find(field) is { Secret: true });
 
+    /// <summary>Every field name that is secret for some provider: never allowed in a step's <c>provider_settings</c> (§5.11).</summary>
+    public static IReadOnlySet<string> AllSecretFields { get; } =
+        Specs.SelectMany(s => s.Fields).Where(f => f.Secret).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The config field names of a provider in §14.2 order; empty when the pair is not valid.</summary>
     public static IReadOnlyList<string> FieldsFor(string type, string provider) =>
         Find(type, provider)?.Fields.Select(f => f.Name).ToArray() ?? [];

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Notiflows.Core.Channels;
 using Notiflows.Core.Common;
 
 namespace Notiflows.Core.Definitions;
@@ -91,7 +92,7 @@ internal static class StepReader
     {
         var path = draft.Path;
         draft.ChannelType = JsonRead.RequiredString(element, "channel_type", $"{path}.channel_type", sink);
-        if (draft.ChannelType is not null && !ChannelTypes.All.Contains(draft.ChannelType))
+        if (draft.ChannelType is not null && !ChannelTypes.IsValid(draft.ChannelType))
         {
             sink.Add($"{path}.channel_type", Reasons.Invalid, "is not a known channel type");
             draft.ChannelType = null;
@@ -134,7 +135,7 @@ internal static class StepReader
 
         foreach (var property in obj.EnumerateObject())
         {
-            if (SecretFields.All.Contains(property.Name))
+            if (ProviderCatalog.AllSecretFields.Contains(property.Name))
             {
                 sink.Add($"{path}.{property.Name}", Reasons.NotAllowed, "secret provider fields cannot be set per step");
             }

@@ -1,3 +1,4 @@
+using Notiflows.Core.Channels;
 namespace Notiflows.Core.Definitions;
 
 /// <summary>How one <c>template.data</c> field is typed (§11.3).</summary>

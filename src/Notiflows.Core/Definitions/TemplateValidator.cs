@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Notiflows.Core.Channels;
 using Notiflows.Core.Common;
 using Notiflows.Core.Templates;
 

@@ -9,7 +9,7 @@ namespace Notiflows.Server.Api.Management.Notiflows;
 /// <summary>Finding a notiflow by "handle or id" (§4.3) and loading what its responses need.</summary>
 public static partial class NotiflowLookup
 {
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(-[a-z0-9]+)*\z")]
     private static partial Regex HandlePattern();
 
     public static bool IsUuid(string value, out Guid id) => Guid.TryParseExact(value, "D", out id);
