@@ -50,6 +50,26 @@ public static class LiquidFilters
         _ => input,
     };
 
+    /// <summary>Standard <c>truncatewords</c> (DotLiquid only knows it as <c>truncate_words</c>): the first words plus the ellipsis.</summary>
+    public static string? Truncatewords(string? input, int words = 15, string? ellipsis = "...")
+    {
+        if (string.IsNullOrEmpty(input))
+        {
+            return input;
+        }
+
+        var parts = input.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var keep = Math.Max(words, 1);
+        return parts.Length <= keep ? input : string.Join(' ', parts.Take(keep)) + ellipsis;
+    }
+
+    /// <summary>
+    /// Standard, case-sensitive <c>sort</c> (DotLiquid's ignores case): numbers numerically, everything else ordinally,
+    /// nulls last; with a property, hashes are sorted by that key. Same signature as the built-in so it replaces it.
+    /// </summary>
+    public static System.Collections.IEnumerable? Sort(Context context, object? input, string? property = null) =>
+        LiquidSort.Sort(input, property);
+
     /// <summary>As <see cref="Date(Context, object?, string?, string?)"/> in UTC; the signature of DotLiquid's built-in <c>date</c>, so it replaces it.</summary>
     public static object? Date(Context context, object? input, string? format) => Date(context, input, format, null);
 
