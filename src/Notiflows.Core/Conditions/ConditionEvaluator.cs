@@ -101,7 +101,8 @@ public static class ConditionEvaluator
     }
 
     private static bool Affix(JsonNode? left, JsonNode? right, Func<string, string, bool> test) =>
-        left is not null && right is not null && !JsonViews.IsContainer(left) && test(JsonViews.StringView(left)!, JsonViews.StringView(right)!);
+        left is not null && right is not null && !JsonViews.IsContainer(left)
+        && test(JsonViews.StringView(left)!, JsonViews.StringView(right)!);
 
     private static bool IsEmpty(JsonNode? left) => left switch
     {

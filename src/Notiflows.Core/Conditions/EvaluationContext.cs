@@ -5,7 +5,8 @@ namespace Notiflows.Core.Conditions;
 
 /// <summary>
 /// The values conditions (§10.2) and templates (§11.2) see. User objects are shaped as §5.1 or null when absent;
-/// <paramref name="Digest"/> is <c>{total_items, items}</c> after a digest step (§12.5), else null; <paramref name="Run"/> is <c>{id, topic}</c>.
+/// <paramref name="Digest"/> is <c>{total_items, items}</c> after a digest step (§12.5), else null;
+/// <paramref name="Run"/> is <c>{id, topic}</c>.
 /// </summary>
 public sealed record EvaluationContext(JsonObject Data, JsonObject? Recipient, JsonObject? Actor, JsonObject? Digest, JsonObject Run)
 {

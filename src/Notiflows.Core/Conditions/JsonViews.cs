@@ -33,7 +33,10 @@ internal static partial class JsonViews
         }
     }
 
-    /// <summary>Strings as is, numbers in shortest invariant form, booleans <c>true</c>/<c>false</c>, arrays/objects as compact JSON; null → null.</summary>
+    /// <summary>
+    /// Strings as is, numbers in shortest invariant form, booleans <c>true</c>/<c>false</c>, arrays/objects as compact JSON;
+    /// null → null.
+    /// </summary>
     public static string? StringView(JsonNode? node)
     {
         if (node is not JsonValue scalar)

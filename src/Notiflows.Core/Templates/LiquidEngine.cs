@@ -43,7 +43,9 @@ internal static class LiquidEngine
         }
 
         var registers = new Hash { [LiquidFilters.NowRegister] = now };
-        var context = new Context([variables], new Hash(), registers, ErrorsOutputMode.Display, MaxIterations, CultureInfo.InvariantCulture, CancellationToken.None);
+        var context = new Context(
+            [variables], new Hash(), registers, ErrorsOutputMode.Display, MaxIterations, CultureInfo.InvariantCulture,
+            CancellationToken.None);
         context.AddFilters(Filters);
         string output;
         try

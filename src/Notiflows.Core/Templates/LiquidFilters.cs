@@ -12,7 +12,9 @@ namespace Notiflows.Core.Templates;
 /// </summary>
 public static class LiquidFilters
 {
-    /// <summary>Key of <see cref="Context.Registers"/> holding the render time (<see cref="DateTimeOffset"/>) used by <c>date</c> for <c>"now"</c>.</summary>
+    /// <summary>
+    /// Key of <see cref="Context.Registers"/> holding the render time (<see cref="DateTimeOffset"/>) used by <c>date</c> for <c>"now"</c>.
+    /// </summary>
     public const string NowRegister = "now";
 
     private static readonly Dictionary<string, (string Symbol, int Decimals, bool Prefix)> Currencies = new(StringComparer.Ordinal)
@@ -23,7 +25,10 @@ public static class LiquidFilters
         ["JPY"] = ("¥", 0, true),
     };
 
-    /// <summary><c>{{ 1234.5 | money }}</c> → <c>$1,234.50</c>; <c>{{ 10 | money: "CHF" }}</c> → <c>10.00 CHF</c>. Non-numeric input is returned unchanged.</summary>
+    /// <summary>
+    /// <c>{{ 1234.5 | money }}</c> → <c>$1,234.50</c>; <c>{{ 10 | money: "CHF" }}</c> → <c>10.00 CHF</c>.
+    /// Non-numeric input is returned unchanged.
+    /// </summary>
     public static object? Money(object? input, string? currency = "USD")
     {
         if (!TryNumber(input, out var amount))
@@ -50,7 +55,7 @@ public static class LiquidFilters
         _ => input,
     };
 
-    /// <summary>Standard <c>truncatewords</c> (DotLiquid only knows it as <c>truncate_words</c>): the first words plus the ellipsis.</summary>
+    /// <summary>Standard <c>truncatewords</c> (DotLiquid only has <c>truncate_words</c>): the first words plus the ellipsis.</summary>
     public static string? Truncatewords(string? input, int words = 15, string? ellipsis = "...")
     {
         if (string.IsNullOrEmpty(input))
@@ -70,7 +75,10 @@ public static class LiquidFilters
     public static System.Collections.IEnumerable? Sort(Context context, object? input, string? property = null) =>
         LiquidSort.Sort(input, property);
 
-    /// <summary>As <see cref="Date(Context, object?, string?, string?)"/> in UTC; the signature of DotLiquid's built-in <c>date</c>, so it replaces it.</summary>
+    /// <summary>
+    /// As <see cref="Date(Context, object?, string?, string?)"/> in UTC; exactly the signature of DotLiquid's built-in <c>date</c>,
+    /// so it replaces it.
+    /// </summary>
     public static object? Date(Context context, object? input, string? format) => Date(context, input, format, null);
 
     /// <summary>

@@ -18,7 +18,8 @@ internal static class LiquidSort
         var list = items.Cast<object?>().ToList();
         return string.IsNullOrEmpty(property)
             ? list.OrderBy(item => item, Order).ToList()
-            : list.OrderBy(item => item is IDictionary<string, object> hash && hash.TryGetValue(property, out var key) ? key : null, Order).ToList();
+            : list.OrderBy(item => item is IDictionary<string, object> hash && hash.TryGetValue(property, out var key) ? key : null, Order)
+                .ToList();
     }
 
     private static int CompareValues(object? left, object? right)
@@ -33,7 +34,8 @@ internal static class LiquidSort
             return Convert.ToDecimal(left, CultureInfo.InvariantCulture).CompareTo(Convert.ToDecimal(right, CultureInfo.InvariantCulture));
         }
 
-        return string.CompareOrdinal(Convert.ToString(left, CultureInfo.InvariantCulture), Convert.ToString(right, CultureInfo.InvariantCulture));
+        return string.CompareOrdinal(
+            Convert.ToString(left, CultureInfo.InvariantCulture), Convert.ToString(right, CultureInfo.InvariantCulture));
     }
 
     private static bool IsNumber(object value) => value is long or int or decimal or double or float or short or byte;

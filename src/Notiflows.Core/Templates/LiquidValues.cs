@@ -22,7 +22,7 @@ internal static class LiquidValues
         _ => null,
     };
 
-    /// <summary>A user (§5.1) with <c>custom_fields</c> merged in underneath the standard attributes (§11.2: <c>recipient.plan</c>).</summary>
+    /// <summary>A user (§5.1) with <c>custom_fields</c> merged in under the standard attributes (§11.2: <c>recipient.plan</c>).</summary>
     public static Hash? User(JsonObject? user)
     {
         if (user is null)

@@ -21,7 +21,7 @@ internal static class LiquidVariables
         };
     }
 
-    /// <summary><c>{total_items, items}</c>; each item's <c>actor</c> and <c>recipient</c> fall back to custom fields like the top-level ones.</summary>
+    /// <summary><c>{total_items, items}</c>; each item's <c>actor</c>/<c>recipient</c> use custom fields like the top-level ones.</summary>
     private static Hash? Digest(JsonObject? digest)
     {
         if (digest is null)

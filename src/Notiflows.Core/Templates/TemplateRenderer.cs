@@ -98,7 +98,10 @@ public static class TemplateRenderer
         var values = context.Values;
         return new JsonObject
         {
-            ["notiflow"] = new JsonObject { ["handle"] = context.Notiflow["handle"]?.DeepClone(), ["name"] = context.Notiflow["name"]?.DeepClone() },
+            ["notiflow"] = new JsonObject
+            {
+                ["handle"] = context.Notiflow["handle"]?.DeepClone(), ["name"] = context.Notiflow["name"]?.DeepClone(),
+            },
             ["run"] = new JsonObject { ["id"] = values.Run["id"]?.DeepClone(), ["topic"] = values.Run["topic"]?.DeepClone() },
             ["notification_id"] = context.NotificationId.ToString(),
             ["recipient"] = values.Recipient?.DeepClone(),
