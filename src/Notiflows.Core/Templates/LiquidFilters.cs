@@ -1,23 +1,21 @@
 using System.Globalization;
-using System.Text.Json;
 using DotLiquid;
 
 namespace Notiflows.Core.Templates;
 
 /// <summary>
-/// Notiflows-specific Liquid filters (§11.1), registered with DotLiquid by <see cref="Register"/>.
-/// DotLiquid maps method names to filter names with its Ruby naming convention (<c>Money</c> → <c>money</c>).
+/// Notiflows-specific Liquid filters (§11.1). Every public static method is a filter: DotLiquid maps method names to filter
+/// names with its Ruby naming convention (<c>Money</c> → <c>money</c>). <see cref="LiquidEngine"/> adds this class to each
+/// render's context, after DotLiquid's standard filters; DotLiquid then drops a standard filter of the same name only when
+/// one of ours takes the same number of arguments, which is why <c>date</c> has an overload with exactly the signature of the
+/// built-in one (<c>Date(Context, object, string)</c>) and <c>default</c> takes two arguments like the built-in.
 /// </summary>
 public static class LiquidFilters
 {
-    /// <summary>Key of <see cref="Context.Registers"/> holding the render time (<see cref="DateTimeOffset"/>) used by <c>date</c> for <c>"now"</c>.</summary>
+    /// <summary>
+    /// Key of <see cref="Context.Registers"/> holding the render time (<see cref="DateTimeOffset"/>) used by <c>date</c> for <c>"now"</c>.
+    /// </summary>
     public const string NowRegister = "now";
-
-    private static readonly Lazy<bool> Registration = new(() =>
-    {
-        Template.RegisterFilter(typeof(LiquidFilters));
-        return true;
-    });
 
     private static readonly Dictionary<string, (string Symbol, int Decimals, bool Prefix)> Currencies = new(StringComparer.Ordinal)
     {
@@ -27,10 +25,10 @@ public static class LiquidFilters
         ["JPY"] = ("¥", 0, true),
     };
 
-    /// <summary>Registers the filters globally with DotLiquid (idempotent, thread-safe).</summary>
-    public static void Register() => _ = Registration.Value;
-
-    /// <summary><c>{{ 1234.5 | money }}</c> → <c>$1,234.50</c>; <c>{{ 10 | money: "CHF" }}</c> → <c>10.00 CHF</c>. Non-numeric input is returned unchanged.</summary>
+    /// <summary>
+    /// <c>{{ 1234.5 | money }}</c> → <c>$1,234.50</c>; <c>{{ 10 | money: "CHF" }}</c> → <c>10.00 CHF</c>.
+    /// Non-numeric input is returned unchanged.
+    /// </summary>
     public static object? Money(object? input, string? currency = "USD")
     {
         if (!TryNumber(input, out var amount))
@@ -46,13 +44,48 @@ public static class LiquidFilters
     }
 
     /// <summary>Compact JSON of the input.</summary>
-    public static string Json(object? input) => JsonSerializer.Serialize(input);
+    public static string Json(object? input) => LiquidJson.Serialize(input);
+
+    /// <summary>The argument when the input is null, <c>""</c>, <c>false</c> or an empty array or object; else the input.</summary>
+    public static object? Default(object? input, object? fallback) => input switch
+    {
+        null or false or "" => fallback,
+        string => input,
+        System.Collections.ICollection { Count: 0 } => fallback,
+        _ => input,
+    };
+
+    /// <summary>Standard <c>truncatewords</c> (DotLiquid only has <c>truncate_words</c>): the first words plus the ellipsis.</summary>
+    public static string? Truncatewords(string? input, int words = 15, string? ellipsis = "...")
+    {
+        if (string.IsNullOrEmpty(input))
+        {
+            return input;
+        }
+
+        var parts = input.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var keep = Math.Max(words, 1);
+        return parts.Length <= keep ? input : string.Join(' ', parts.Take(keep)) + ellipsis;
+    }
+
+    /// <summary>
+    /// Standard, case-sensitive <c>sort</c> (DotLiquid's ignores case): numbers numerically, everything else ordinally,
+    /// nulls last; with a property, hashes are sorted by that key. Same signature as the built-in so it replaces it.
+    /// </summary>
+    public static System.Collections.IEnumerable? Sort(Context context, object? input, string? property = null) =>
+        LiquidSort.Sort(input, property);
+
+    /// <summary>
+    /// As <see cref="Date(Context, object?, string?, string?)"/> in UTC; exactly the signature of DotLiquid's built-in <c>date</c>,
+    /// so it replaces it.
+    /// </summary>
+    public static object? Date(Context context, object? input, string? format) => Date(context, input, format, null);
 
     /// <summary>
     /// strftime formatting of an RFC 3339 string, Unix seconds or <c>"now"</c> (the <see cref="NowRegister"/> register),
     /// in an optional IANA time zone (default UTC). Unparsable input is returned unchanged.
     /// </summary>
-    public static object? Date(Context context, object? input, string? format, string? timeZone = null)
+    public static object? Date(Context context, object? input, string? format, string? timeZone)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (format is null || !TryInstant(context, input, out var instant))
@@ -75,6 +108,12 @@ public static class LiquidFilters
         {
             case "now" when context.Registers[NowRegister] is DateTimeOffset now:
                 instant = now.ToUniversalTime();
+                return true;
+            case DateTimeOffset offset:
+                instant = offset.ToUniversalTime();
+                return true;
+            case DateTime dateTime:
+                instant = new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc));
                 return true;
             case string text when DateTimeOffset.TryParse(
                 text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant):

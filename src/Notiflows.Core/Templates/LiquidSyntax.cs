@@ -32,6 +32,7 @@ public static partial class LiquidSyntax
     public static string? Check(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
+        LiquidEngine.EnsureConfigured();
         try
         {
             Template.Parse(template);
