@@ -6,6 +6,7 @@ using Notiflows.Server.Health;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.RateLimits;
 using Notiflows.Server.Startup;
+using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Migrations;
 using Scalar.AspNetCore;
@@ -36,6 +37,7 @@ public static class ServerSetup
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupService>();
         services.AddManagementServices();
+        services.AddEngine();
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", OpenApiSetup.Configure);
         return builder;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Notiflows.Core.Definitions;
+using Notiflows.Core.Channels;
 using Template = Notiflows.Core.Definitions.Template;
 
 namespace Notiflows.Core.Templates;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Notiflows.Core.Definitions;
+using Notiflows.Core.Channels;
 using static Notiflows.Core.Tests.Templates.Render;
 
 namespace Notiflows.Core.Tests.Templates;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
 
 namespace Notiflows.Server.Tests.Infrastructure;
@@ -48,6 +49,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
         return host;
     }
 
+    /// <summary>Runs every due job until the queue is quiet (advance <see cref="Time"/> first to make timers due).</summary>
+    public Task<int> DrainAsync() => Services.GetRequiredService<JobDrain>().RunUntilQuietAsync(TestContext.Current.CancellationToken);
+
     /// <summary>A client with the bootstrap account token (Management API).</summary>
     public HttpClient Management()
     {
@@ -76,6 +80,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
         // Tests send many requests per second from one token; the limits themselves are tested with their own settings.
         builder.UseSetting("Notiflows:RateLimits:Management:Rate", "100000");
         builder.UseSetting("Notiflows:RateLimits:Management:Burst", "100000");
+        // Jobs run only when a test drains them (DrainAsync), with the fake clock: no background timing in tests.
+        builder.UseSetting("Notiflows:Workers:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
         foreach (var (key, value) in _extra)

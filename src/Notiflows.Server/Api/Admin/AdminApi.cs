@@ -1,4 +1,9 @@
 using Notiflows.Server.Api.Admin.Channels;
+using Notiflows.Server.Api.Admin.Runs;
+using Notiflows.Server.Api.Admin.Topics;
+using Notiflows.Server.Api.Admin.Users;
+using Notiflows.Server.Api.Runs;
+using Notiflows.Server.Idempotency;
 using Notiflows.Server.Auth;
 
 namespace Notiflows.Server.Api.Admin;
@@ -13,12 +18,16 @@ public static class AdminApi
                      ("/admin/v1", new RouteNames("Admin")), ("/admin", new RouteNames("AdminAlias")), ("/api/admin/v1", new RouteNames("AdminApiAlias")),
                  })
         {
-            var root = app.MapGroup(basePath).AddEndpointFilter<AdminAuthFilter>();
+            var root = app.MapGroup(basePath).AddEndpointFilter<AdminAuthFilter>().AddEndpointFilter<IdempotencyFilter>();
             if (basePath != "/admin/v1")
             {
                 root.ExcludeFromDescription();
             }
             root.MapAdminChannelEndpoints(names);
+            root.MapAdminRunEndpoint(names);
+            root.MapAdminRunEndpoints(names);
+            root.MapTopicEndpoints(names);
+            root.MapUserEndpoints(names);
         }
     }
 }

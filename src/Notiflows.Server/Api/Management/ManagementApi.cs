@@ -3,6 +3,7 @@ using Notiflows.Server.Api.Management.Channels;
 using Notiflows.Server.Api.Management.Notiflows;
 using Notiflows.Server.Api.Management.Projects;
 using Notiflows.Server.Auth;
+using Notiflows.Server.Idempotency;
 
 namespace Notiflows.Server.Api.Management;
 
@@ -30,11 +31,12 @@ public static class ManagementApi
             {
                 root.ExcludeFromDescription();
             }
-            root.MapAccountEndpoints(names);
-            root.MapProjectEndpoints(names);
+            var account = root.MapGroup("").AddEndpointFilter<IdempotencyFilter>();
+            account.MapAccountEndpoints(names);
+            account.MapProjectEndpoints(names);
             foreach (var (group, suffix) in new[] { (root.MapGroup("/projects/{project_slug}"), "InProject"), (root.MapGroup(""), "") })
             {
-                group.AddEndpointFilter<ProjectScopeFilter>();
+                group.AddEndpointFilter<ProjectScopeFilter>().AddEndpointFilter<IdempotencyFilter>();
                 group.MapNotiflowEndpoints(names.With(suffix));
                 group.MapChannelEndpoints(names.With(suffix));
             }

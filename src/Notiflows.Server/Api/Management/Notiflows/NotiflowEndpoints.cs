@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notiflows.Server.Api.Runs;
 using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Infrastructure;
@@ -27,6 +28,7 @@ public static class NotiflowEndpoints
         g.MapPost("/{handle}/archive", Archive).WithName(names.Of("ArchiveNotiflow")).WithSummary("Archive (soft-delete).");
         g.MapPost("/{handle}/unarchive", Unarchive).WithName(names.Of("UnarchiveNotiflow")).WithSummary("Clear archived_at.");
         g.MapNotiflowVersionEndpoints(names);
+        g.MapManagementRunEndpoint(names);
     }
 
     private static async Task<Results<Ok<PagedList<NotiflowSummary>>, ApiError>> List(HttpContext http, Db db, CancellationToken ct)

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Notiflows.Core.Common;
+using Notiflows.Server.Api.Admin.Notifications;
+using Notiflows.Server.Auth;
+using Notiflows.Server.Errors;
+using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Infrastructure.Paging;
+using Notiflows.Server.Startup;
+using Notiflows.Server.Workers;
+using Notiflows.Storage.Database;
+using Notiflows.Storage.Runs;
+
+namespace Notiflows.Server.Api.Admin.Runs;
+
+public sealed record CancelResult(int CancelledCount);
+
+public sealed record CancelByKeyBody(string CancellationKey, IReadOnlyList<string>? Recipients = null);
+
+/// <summary>Reading and steering runs (§6.6) and reading notifications (§6.7).</summary>
+public static class AdminRunEndpoints
+{
+    public static void MapAdminRunEndpoints(this RouteGroupBuilder root, RouteNames names)
+    {
+        var runs = root.MapGroup("/runs").WithTags("Admin: runs");
+        runs.MapGet("/{id}", Get).WithName(names.Of("GetRun")).WithSummary("A run with its notification counts and fan-out progress.");
+        runs.MapGet("/{id}/notifications", Notifications).WithName(names.Of("ListRunNotifications"))
+            .WithSummary("The run's notifications, newest first (cursor paging).");
+        runs.MapPost("/{id}/cancel", Cancel).WithName(names.Of("CancelRun")).WithSummary("Cancel a run.");
+        runs.MapPost("/cancel", CancelByKey).WithName(names.Of("CancelRunsByKey")).WithSummary("Cancel notifications by cancellation key.")
+            .WithRequestBody<CancelByKeyBody>();
+        root.MapGet("/notifications/{id}", GetNotification).WithTags("Admin: notifications").WithName(names.Of("GetNotification"))
+            .WithSummary("One notification with recipient, actor, deliveries and step executions.");
+    }
+
+    private static async Task<Results<Ok<RunResponse>, ApiError>> Get(string id, HttpContext http, Db db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiError.InvalidUuid("id");
+        }
+        var projectId = http.Project().Id;
+        var view = await db.ReadAsync(async s =>
+            await RunStore.GetRunInProjectAsync(s, projectId, runId, ct) is { } run ? await RunViews.ViewAsync(s, run, ct) : null, ct);
+        return view is null ? ApiError.NotFound("run", id) : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<Ok<CursorList<NotificationSummary>>, ApiError>> Notifications(string id, HttpContext http, Db db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiError.InvalidUuid("id");
+        }
+        var projectId = http.Project().Id;
+        var scope = CursorPage.Scope("run_notifications", projectId, runId.ToString());
+        if (CursorPage.TryParse(http.Request, scope, 25, 1000, out var page) is { } pageError)
+        {
+            return pageError;
+        }
+        return await db.ReadAsync<Results<Ok<CursorList<NotificationSummary>>, ApiError>>(async s =>
+        {
+            if (await RunStore.GetRunInProjectAsync(s, projectId, runId, ct) is null)
+            {
+                return ApiError.NotFound("run", id);
+            }
+            var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
+            var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
+            var rows = (await s.QueryAsync<NotificationRow>($"""
+                SELECT {RunStore.NotificationColumns} FROM notifications
+                WHERE run_id = @runId AND (@older IS NULL OR id < @older) AND (@newer IS NULL OR id > @newer)
+                ORDER BY id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
+                """, new { runId, older, newer, limit = page.Limit + 1 }, ct)).ToList();
+            var more = rows.Count > page.Limit;
+            rows = rows.Take(page.Limit).ToList();
+            if (newer is not null)
+            {
+                rows.Reverse();
+            }
+            var items = await NotificationViews.SummariesAsync(s, rows, ct);
+            var hasOlder = newer is null ? more : rows.Count > 0;
+            var hasNewer = newer is null ? older is not null && rows.Count > 0 : more;
+            string Key(NotificationRow n) => CursorPage.Encode(scope, n.Id.ToString());
+            return TypedResults.Ok(new CursorList<NotificationSummary>(items,
+                new CursorInfo(rows.Count > 0 ? Key(rows[^1]) : null, rows.Count > 0 ? Key(rows[0]) : null, hasOlder, hasNewer, page.Limit)));
+        }, ct);
+    }
+
+    private static async Task<Results<Ok<RunResponse>, ApiError>> Cancel(string id, HttpContext http, Db db, TimeProvider time, RunFinalizer finalizer, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiError.InvalidUuid("id");
+        }
+        var projectId = http.Project().Id;
+        return await db.WriteAsync<Results<Ok<RunResponse>, ApiError>>(async s =>
+        {
+            var run = await RunStore.GetRunInProjectAsync(s, projectId, runId, ct);
+            if (run is null)
+            {
+                return ApiError.NotFound("run", id);
+            }
+            if (run.Status is "completed" or "failed" or "cancelled")
+            {
+                return ApiError.Conflict($"Run is already {run.Status}", ("current_status", run.Status),
+                    ("allowed_statuses", new[] { "pending", "running" }));
+            }
+            var now = time.Now();
+            await RunCanceller.StopAsync(s, run, now, ct);
+            await RunCanceller.CancelNotificationsAsync(s, "n.run_id = @runId", new { runId }, "cancelled_run", now, ct);
+            run.Status = "cancelled";
+            run.CompletedAt = now;
+            await RunStore.UpdateRunAsync(s, run, ct);
+            return TypedResults.Ok(await RunViews.ViewAsync(s, run, ct));
+        }, ct);
+    }
+
+    private static async Task<Results<Ok<CancelResult>, ApiError>> CancelByKey(
+        HttpContext http, Db db, TimeProvider time, ServerSettings settings, RunFinalizer finalizer, CancellationToken ct)
+    {
+        var (body, bodyError) = await JsonBody.ReadAsync(http.Request, settings.BodyLimit, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+        var errors = new List<FieldError>();
+        var r = new ObjectReader(body, "", errors);
+        var key = r.String("cancellation_key", 1, 255);
+        if (key.Value is null && errors.Count == 0)
+        {
+            r.Add("cancellation_key", "can't be blank", Reasons.Required);
+        }
+        var recipients = ReadRecipients(r);
+        if (errors.Count > 0)
+        {
+            return ApiError.Validation(errors);
+        }
+        var projectId = http.Project().Id;
+        var count = await db.WriteAsync(async s =>
+        {
+            var now = time.Now();
+            var runs = await s.QueryAsync<RunRow>($"""
+                SELECT {RunStore.RunColumns} FROM runs WHERE project_id = @projectId AND cancellation_key = @key
+                  AND status IN ('pending', 'running'){s.ForUpdate}
+                """, new { projectId, key = key.Value }, ct);
+            if (recipients is null)
+            {
+                foreach (var run in runs)
+                {
+                    await RunCanceller.StopAsync(s, run, now, ct);
+                }
+            }
+            var where = "r.project_id = @projectId AND r.cancellation_key = @key"
+                + (recipients is null ? "" : " AND n.recipient_id IN (SELECT id FROM users WHERE project_id = @projectId AND external_id IN @recipients)");
+            var cancelled = await RunCanceller.CancelNotificationsAsync(s, where, new { projectId, key = key.Value, recipients }, "cancelled_key", now, ct);
+            foreach (var run in runs)
+            {
+                await finalizer.CheckAsync(s, run.Id, now, ct);
+            }
+            return cancelled;
+        }, ct);
+        return TypedResults.Ok(new CancelResult(count));
+    }
+
+    private static List<string>? ReadRecipients(ObjectReader r)
+    {
+        var raw = r.Raw("recipients");
+        if (!raw.IsPresent || raw.Value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (raw.Value.ValueKind != JsonValueKind.Array || raw.Value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            r.Add("recipients", "must be an array of external ids", Reasons.Invalid);
+            return null;
+        }
+        var count = raw.Value.GetArrayLength();
+        if (count is 0 or > 1000)
+        {
+            r.Add("recipients", "must have 1-1000 external ids", count == 0 ? Reasons.TooShort : Reasons.TooMany);
+            return null;
+        }
+        return raw.Value.EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    private static async Task<Results<Ok<NotificationResponse>, ApiError>> GetNotification(string id, HttpContext http, Db db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var notificationId))
+        {
+            return ApiError.InvalidUuid("id");
+        }
+        var projectId = http.Project().Id;
+        var view = await db.ReadAsync(async s =>
+            await RunStore.GetNotificationAsync(s, projectId, notificationId, ct) is { } n ? await NotificationViews.FullAsync(s, n, ct) : null, ct);
+        return view is null ? ApiError.NotFound("notification", id) : TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Notiflows.Core.Users;
+using Notiflows.Server.Infrastructure;
+using Notiflows.Storage.Database;
+using Notiflows.Storage.Users;
+
+namespace Notiflows.Server.Users;
+
+/// <summary>Upserts users by external id inside the caller's transaction (§5.1 merge rules; updated_at only on change).</summary>
+public sealed class UserWriter(IdGenerator ids)
+{
+    public async Task<Dictionary<string, UserRow>> UpsertManyAsync(
+        DbSession s, Guid projectId, IReadOnlyList<UserInput> inputs, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new Dictionary<string, UserRow>(StringComparer.Ordinal);
+        if (inputs.Count == 0)
+        {
+            return result;
+        }
+        var existing = (await UserStore.GetByExternalIdsAsync(s, projectId, inputs.Select(i => i.ExternalId).Distinct().ToList(), ct))
+            .ToDictionary(u => u.ExternalId, StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            if (existing.TryGetValue(input.ExternalId, out var row) || result.TryGetValue(input.ExternalId, out row))
+            {
+                if (Apply(row, input))
+                {
+                    row.UpdatedAt = now;
+                    await UserStore.UpdateAsync(s, row, ct);
+                }
+            }
+            else
+            {
+                row = new UserRow { Id = ids.New(), ProjectId = projectId, ExternalId = input.ExternalId, CreatedAt = now, UpdatedAt = now };
+                Apply(row, input);
+                await UserStore.InsertAsync(s, row, ct);
+                existing[input.ExternalId] = row;
+            }
+            result[input.ExternalId] = row;
+        }
+        return result;
+    }
+
+    /// <summary>Applies supplied attributes; returns whether anything changed.</summary>
+    public static bool Apply(UserRow row, UserInput input)
+    {
+        var before = (row.Email, row.Phone, row.FirstName, row.LastName, row.Avatar, row.Locale, row.Timezone, row.CustomFields);
+        row.Email = input.Email.Or(row.Email);
+        row.Phone = input.Phone.Or(row.Phone);
+        row.FirstName = input.FirstName.Or(row.FirstName);
+        row.LastName = input.LastName.Or(row.LastName);
+        row.Avatar = input.Avatar.Or(row.Avatar);
+        row.Locale = input.Locale.Or(row.Locale);
+        row.Timezone = input.Timezone.Or(row.Timezone);
+        if (input.CustomFields.IsPresent)
+        {
+            var current = JsonNode.Parse(row.CustomFields) as JsonObject ?? [];
+            row.CustomFields = (input.CustomFields.Value is null ? [] : UserFields.DeepMerge(current, input.CustomFields.Value)).ToJsonString();
+        }
+        return before != (row.Email, row.Phone, row.FirstName, row.LastName, row.Avatar, row.Locale, row.Timezone, row.CustomFields);
+    }
+}

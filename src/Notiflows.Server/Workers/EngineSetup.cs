@@ -1,0 +1,24 @@
+using Notiflows.Server.Api.Runs;
+using Notiflows.Server.Users;
+
+namespace Notiflows.Server.Workers;
+
+/// <summary>The run engine's services: run acceptance, the job processor and this node's workers.</summary>
+public static class EngineSetup
+{
+    public static IServiceCollection AddEngine(this IServiceCollection services)
+    {
+        services.AddSingleton<UserWriter>();
+        services.AddSingleton<RunAcceptor>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<VersionCache>();
+        services.AddSingleton<DigestKeeper>();
+        services.AddSingleton<RunFinalizer>();
+        services.AddSingleton<RunStarter>();
+        services.AddSingleton<NotificationRunner>();
+        services.AddSingleton<JobProcessor>();
+        services.AddSingleton<JobDrain>();
+        services.AddHostedService<JobWorkers>();
+        return services;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Notiflows.Server.Infrastructure;
+using Notiflows.Storage.Database;
+using Notiflows.Storage.Jobs;
+using Notiflows.Storage.Runs;
+
+namespace Notiflows.Server.Workers;
+
+/// <summary>
+/// Starts runs and fans them out (§12.1). Recipient runs create their notifications at once; topic runs page the
+/// subscriptions by id in batches, each batch committed with its cursor, so a crash resumes exactly where it stopped
+/// and the (run, recipient) key makes a repeated batch create nothing twice.
+/// </summary>
+public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfiguration config)
+{
+    private readonly int _batchSize = config.GetValue("Notiflows:FanOut:BatchSize", 1000);
+
+    public async Task ProcessAsync(DbSession s, JobRow job, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        var run = await RunStore.GetRunAsync(s, job.TargetId, ct);
+        if (run is null || run.Status is "completed" or "failed" or "cancelled" || run.FanOutStatus is "completed" or "stopped")
+        {
+            await Done(s, job, token, ct);
+            return;
+        }
+        if (run.Status == "pending")
+        {
+            run.Status = "running";
+            run.StartedAt = now;
+            run.FanOutStatus = "running";
+        }
+        List<Guid> recipients;
+        var more = false;
+        if (run.Topic is null)
+        {
+            recipients = JsonSerializer.Deserialize<List<Guid>>(run.RecipientIds ?? "[]")!;
+        }
+        else
+        {
+            var page = await s.QueryAsync<SubscriberRow>("""
+                SELECT s.id, s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
+                WHERE t.project_id = @projectId AND t.name = @topic AND s.created_at <= @acceptedAt
+                  AND (@cursor IS NULL OR s.id > @cursor)
+                ORDER BY s.id LIMIT @limit
+                """, new { projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, cursor = run.FanOutCursor, limit = _batchSize }, ct);
+            recipients = page.Select(p => p.UserId).ToList();
+            more = page.Count == _batchSize;
+            if (page.Count > 0)
+            {
+                run.FanOutCursor = page[^1].Id;
+            }
+        }
+        var notifications = recipients.Select(r => new NotificationRow
+        {
+            Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId, RecipientId = r,
+            ActorId = run.ActorId, Topic = run.Topic, Status = "pending", NextStep = "", CreatedAt = now, UpdatedAt = now,
+        }).ToList();
+        var created = 0;
+        if (notifications.Count > 0)
+        {
+            var trigger = await TriggerHandleAsync(s, run, ct);
+            notifications.ForEach(n => n.NextStep = trigger);
+            created = await RunStore.InsertNotificationsAsync(s, notifications, ct);
+            await JobStore.EnqueueManyAsync(s, notifications.Select(n => new JobRow
+            {
+                Id = ids.New(), Kind = JobKinds.Notification, TargetId = n.Id, DueAt = now, CreatedAt = now,
+            }), ct);
+        }
+        run.FanOutCreated += created;
+        if (more)
+        {
+            run.UpdatedAt = now;
+            await RunStore.UpdateRunAsync(s, run, ct);
+            if (!await JobStore.RescheduleAsync(s, job.Id, token, now, null, ct))
+            {
+                throw new LeaseLostException(job.Id);
+            }
+            return;
+        }
+        run.FanOutStatus = "completed";
+        run.FanOutTotal = run.FanOutCreated;
+        run.RecipientCount = run.FanOutCreated;
+        run.UpdatedAt = now;
+        await RunStore.UpdateRunAsync(s, run, ct);
+        await Done(s, job, token, ct);
+        await finalizer.CheckAsync(s, run.Id, now, ct);
+    }
+
+    private static async Task<string> TriggerHandleAsync(DbSession s, RunRow run, CancellationToken ct) =>
+        await s.QueryOneAsync<string>("SELECT steps FROM notiflow_versions WHERE id = @id", new { id = run.VersionId }, ct) is { } steps
+            ? JsonDocument.Parse(steps).RootElement.EnumerateArray()
+                .First(e => e.GetProperty("type").GetString() == "trigger" && e.GetProperty("parent_step_handle").ValueKind == JsonValueKind.Null)
+                .GetProperty("handle").GetString()!
+            : throw new InvalidOperationException($"Version {run.VersionId} is missing.");
+
+    private static async Task Done(DbSession s, JobRow job, string token, CancellationToken ct)
+    {
+        if (!await JobStore.CompleteAsync(s, job.Id, token, ct))
+        {
+            throw new LeaseLostException(job.Id);
+        }
+    }
+
+    private sealed class SubscriberRow
+    {
+        public Guid Id { get; init; }
+        public Guid UserId { get; init; }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Notiflows.Storage.Jobs;
+
+/// <summary>A unit of due work: <c>run</c> (start or fan out a run) or <c>notification</c> (advance one notification).</summary>
+public sealed class JobRow
+{
+    public Guid Id { get; init; }
+    public string Kind { get; init; } = "";
+    public Guid TargetId { get; init; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public string? LockedBy { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public static class JobKinds
+{
+    public const string Run = "run";
+    public const string Notification = "notification";
+}

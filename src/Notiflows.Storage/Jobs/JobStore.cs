@@ -1,0 +1,56 @@
+using Notiflows.Storage.Database;
+
+namespace Notiflows.Storage.Jobs;
+
+/// <summary>
+/// The database as the queue. Claiming sets a lease owned by a claim token; finishing or rescheduling a job checks
+/// that token inside the transaction of the job's effects, so a job whose lease was taken over by another worker
+/// cannot commit its effects twice. PostgreSQL claims with <c>FOR UPDATE SKIP LOCKED</c>; SQLite has one writer.
+/// </summary>
+public static class JobStore
+{
+    private const string Columns = "id, kind, target_id, due_at, locked_until, locked_by, attempts, last_error, created_at";
+
+    public static Task<int> EnqueueAsync(DbSession s, JobRow job, CancellationToken ct) =>
+        s.ExecuteAsync($"""
+            INSERT INTO jobs ({Columns}) VALUES (@Id, @Kind, @TargetId, @DueAt, NULL, NULL, 0, NULL, @CreatedAt)
+            ON CONFLICT (kind, target_id) DO UPDATE SET due_at = excluded.due_at, locked_until = NULL, locked_by = NULL, attempts = 0
+            """, job, ct);
+
+    public static Task<int> EnqueueManyAsync(DbSession s, IEnumerable<JobRow> jobs, CancellationToken ct) =>
+        s.ExecuteAsync($"""
+            INSERT INTO jobs ({Columns}) VALUES (@Id, @Kind, @TargetId, @DueAt, NULL, NULL, 0, NULL, @CreatedAt)
+            ON CONFLICT (kind, target_id) DO NOTHING
+            """, jobs, ct);
+
+    public static Task<IReadOnlyList<JobRow>> ClaimAsync(DbSession s, string token, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    {
+        var skipLocked = s.Kind == DbKind.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        return s.QueryAsync<JobRow>($"""
+            UPDATE jobs SET locked_until = @until, locked_by = @token, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM jobs WHERE due_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+                         ORDER BY due_at LIMIT @limit{skipLocked})
+            RETURNING {Columns}
+            """, new { until = now + lease, token, now, limit }, ct);
+    }
+
+    /// <summary>Deletes the job if this claim still owns it; false means the lease was lost and the effects must not commit.</summary>
+    public static async Task<bool> CompleteAsync(DbSession s, Guid id, string token, CancellationToken ct) =>
+        await s.ExecuteAsync("DELETE FROM jobs WHERE id = @id AND locked_by = @token", new { id, token }, ct) == 1;
+
+    /// <summary>Sets the job due again (a wait, a digest window, a retry) if this claim still owns it.</summary>
+    public static async Task<bool> RescheduleAsync(DbSession s, Guid id, string token, DateTimeOffset dueAt, string? error, CancellationToken ct) =>
+        await s.ExecuteAsync(
+            "UPDATE jobs SET due_at = @dueAt, locked_until = NULL, locked_by = NULL, last_error = @error WHERE id = @id AND locked_by = @token",
+            new { id, token, dueAt, error }, ct) == 1;
+
+    /// <summary>Resets the attempt counter after progress, so later failures get the full retry budget.</summary>
+    public static Task<int> ResetAttemptsAsync(DbSession s, Guid id, CancellationToken ct) =>
+        s.ExecuteAsync("UPDATE jobs SET attempts = 0 WHERE id = @id", new { id }, ct);
+
+    public static Task<DateTimeOffset?> NextDueAsync(DbSession s, CancellationToken ct) =>
+        s.QueryOneAsync<DateTimeOffset?>("SELECT MIN(due_at) FROM jobs", null, ct);
+
+    public static Task<int> DeleteForTargetAsync(DbSession s, string kind, Guid targetId, CancellationToken ct) =>
+        s.ExecuteAsync("DELETE FROM jobs WHERE kind = @kind AND target_id = @targetId", new { kind, targetId }, ct);
+}
