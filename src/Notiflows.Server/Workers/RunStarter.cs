@@ -37,10 +37,10 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfigu
         }
         else
         {
-            var page = await s.QueryAsync<SubscriberRow>("""
+            var page = await s.QueryAsync<SubscriberRow>($"""
                 SELECT s.id, s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
                 WHERE t.project_id = @projectId AND t.name = @topic AND s.created_at <= @acceptedAt
-                  AND (@cursor IS NULL OR s.id > @cursor)
+                  {DbSession.Bounds("s.id", null, run.FanOutCursor).Replace("@newer", "@cursor", StringComparison.Ordinal)}
                 ORDER BY s.id LIMIT @limit
                 """, new { projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, cursor = run.FanOutCursor, limit = _batchSize }, ct);
             recipients = page.Select(p => p.UserId).ToList();

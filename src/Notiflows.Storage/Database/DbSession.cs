@@ -11,6 +11,26 @@ public sealed class DbSession(DbConnection connection, DbTransaction? transactio
     /// <summary><c> FOR UPDATE</c> on PostgreSQL; nothing on SQLite, whose writer holds the whole database.</summary>
     public string ForUpdate => kind == DbKind.Postgres ? " FOR UPDATE" : "";
 
+    /// <summary>
+    /// A list of ids for <c>IN @ids</c>: Dapper expands lists without its type handlers, so SQLite gets the ids as the
+    /// lowercase text they are stored as, PostgreSQL as uuids.
+    /// </summary>
+    public System.Collections.IEnumerable Ids(IEnumerable<Guid> ids) => kind == DbKind.Sqlite ? ids.Select(i => i.ToString()).ToList() : (System.Collections.IEnumerable)ids.ToList();
+
+    /// <summary>
+    /// <c>column IN @list</c>: Dapper expands the list on SQLite; on PostgreSQL it binds the list as one array
+    /// parameter, which needs <c>= ANY(@list)</c>.
+    /// </summary>
+    public string In(string column, string parameter) =>
+        kind == DbKind.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
+    /// <summary>
+    /// Keyset bounds on an id column, only for the bounds that are set (so PostgreSQL never sees an untyped null
+    /// parameter, and the index range is exact): <c>AND column &lt; @older AND column &gt; @newer</c>.
+    /// </summary>
+    public static string Bounds(string column, Guid? older, Guid? newer) =>
+        (older is null ? "" : $" AND {column} < @older") + (newer is null ? "" : $" AND {column} > @newer");
+
     public Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct) =>
         connection.ExecuteAsync(Command(sql, param, ct));
 

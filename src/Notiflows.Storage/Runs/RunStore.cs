@@ -43,7 +43,7 @@ public static class RunStore
         s.QueryOneAsync<RunRow>($"SELECT {RunColumns} FROM runs WHERE id = @id AND project_id = @projectId{s.ForUpdate}", new { id, projectId }, ct);
 
     public static Task<IReadOnlyList<RunRow>> GetRunsAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
-        s.QueryAsync<RunRow>($"SELECT {RunColumns} FROM runs WHERE id IN @ids", new { ids }, ct);
+        s.QueryAsync<RunRow>($"SELECT {RunColumns} FROM runs WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids) }, ct);
 
     public static Task<int> InsertNotificationsAsync(DbSession s, IEnumerable<NotificationRow> rows, CancellationToken ct) =>
         s.ExecuteAsync(
@@ -58,7 +58,7 @@ public static class RunStore
             """, n, ct);
 
     public static Task<IReadOnlyList<NotificationRow>> GetNotificationsAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
-        s.QueryAsync<NotificationRow>($"SELECT {NotificationColumns} FROM notifications WHERE id IN @ids", new { ids }, ct);
+        s.QueryAsync<NotificationRow>($"SELECT {NotificationColumns} FROM notifications WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids) }, ct);
 
     public static Task<NotificationRow?> GetNotificationAsync(DbSession s, Guid projectId, Guid id, CancellationToken ct) =>
         s.QueryOneAsync<NotificationRow>(

@@ -27,8 +27,8 @@ public static class UserStore
 
     public static Task<IReadOnlyList<UserRow>> GetByExternalIdsAsync(DbSession s, Guid projectId, IReadOnlyCollection<string> externalIds, CancellationToken ct) =>
         s.QueryAsync<UserRow>(
-            $"SELECT {Columns} FROM users WHERE project_id = @projectId AND external_id IN @externalIds", new { projectId, externalIds }, ct);
+            $"SELECT {Columns} FROM users WHERE project_id = @projectId AND {s.In("external_id", "@externalIds")}", new { projectId, externalIds }, ct);
 
     public static Task<IReadOnlyList<UserRow>> GetByIdsAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
-        s.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE id IN @ids", new { ids }, ct);
+        s.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids) }, ct);
 }

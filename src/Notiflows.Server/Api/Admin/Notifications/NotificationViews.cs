@@ -52,7 +52,7 @@ public static class NotificationViews
         var users = (await UserStore.GetByIdsAsync(s, userIds, ct)).ToDictionary(u => u.Id);
         var runs = (await RunStore.GetRunsAsync(s, rows.Select(n => n.RunId).Distinct().ToList(), ct)).ToDictionary(r => r.Id);
         var handles = (await s.QueryAsync<HandleRow>(
-            "SELECT id, handle FROM notiflows WHERE id IN @ids", new { ids = rows.Select(n => n.NotiflowId).Distinct().ToList() }, ct))
+            $"SELECT id, handle FROM notiflows WHERE {s.In("id", "@ids")}", new { ids = s.Ids(rows.Select(n => n.NotiflowId).Distinct()) }, ct))
             .ToDictionary(h => h.Id, h => h.Handle);
         return rows.Select(n =>
         {

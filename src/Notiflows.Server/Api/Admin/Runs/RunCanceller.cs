@@ -18,25 +18,25 @@ public static class RunCanceller
         var total = 0;
         foreach (var chunk in ids.Chunk(500))
         {
-            var cancelled = await s.QueryAsync<Guid>("""
+            var cancelled = await s.QueryAsync<Guid>($"""
                 UPDATE notifications SET status = 'cancelled', status_reason = @reason, next_step = NULL, updated_at = @now
-                WHERE id IN @chunk AND status IN ('pending', 'processing') RETURNING id
-                """, new { chunk, reason, now }, ct);
+                WHERE {s.In("id", "@chunk")} AND status IN ('pending', 'processing') RETURNING id
+                """, new { chunk = s.Ids(chunk), reason, now }, ct);
             if (cancelled.Count == 0)
             {
                 continue;
             }
             total += cancelled.Count;
-            await s.ExecuteAsync("DELETE FROM jobs WHERE kind = 'notification' AND target_id IN @cancelled", new { cancelled }, ct);
+            await s.ExecuteAsync($"DELETE FROM jobs WHERE kind = 'notification' AND {s.In("target_id", "@cancelled")}", new { cancelled = s.Ids(cancelled) }, ct);
             var windows = await s.QueryAsync<Guid>(
-                "UPDATE digest_windows SET status = 'cancelled' WHERE carrier_notification_id IN @cancelled AND status IN ('open', 'closing') RETURNING id",
-                new { cancelled }, ct);
+                $"UPDATE digest_windows SET status = 'cancelled' WHERE {s.In("carrier_notification_id", "@cancelled")} AND status IN ('open', 'closing') RETURNING id",
+                new { cancelled = s.Ids(cancelled) }, ct);
             if (windows.Count > 0)
             {
-                await s.ExecuteAsync("""
+                await s.ExecuteAsync($"""
                     UPDATE notifications SET status = 'cancelled', status_reason = @reason, updated_at = @now
-                    WHERE digest_id IN @windows AND status = 'processed' AND digested_into_notification_id IS NOT NULL
-                    """, new { windows, reason, now }, ct);
+                    WHERE {s.In("digest_id", "@windows")} AND status = 'processed' AND digested_into_notification_id IS NOT NULL
+                    """, new { windows = s.Ids(windows), reason, now }, ct);
             }
         }
         return total;

@@ -67,7 +67,7 @@ public static class AdminRunEndpoints
             var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
             var rows = (await s.QueryAsync<NotificationRow>($"""
                 SELECT {RunStore.NotificationColumns} FROM notifications
-                WHERE run_id = @runId AND (@older IS NULL OR id < @older) AND (@newer IS NULL OR id > @newer)
+                WHERE run_id = @runId{DbSession.Bounds("id", older, newer)}
                 ORDER BY id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
                 """, new { runId, older, newer, limit = page.Limit + 1 }, ct)).ToList();
             var more = rows.Count > page.Limit;
@@ -150,7 +150,7 @@ public static class AdminRunEndpoints
                 }
             }
             var where = "r.project_id = @projectId AND r.cancellation_key = @key"
-                + (recipients is null ? "" : " AND n.recipient_id IN (SELECT id FROM users WHERE project_id = @projectId AND external_id IN @recipients)");
+                + (recipients is null ? "" : $" AND n.recipient_id IN (SELECT id FROM users WHERE project_id = @projectId AND {s.In("external_id", "@recipients")})");
             var cancelled = await RunCanceller.CancelNotificationsAsync(s, where, new { projectId, key = key.Value, recipients }, "cancelled_key", now, ct);
             foreach (var run in runs)
             {

@@ -133,7 +133,7 @@ public static class TopicEndpoints
         var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
         var rows = (await db.ReadAsync(s => s.QueryAsync<TopicResponse>($"""
             SELECT t.id, t.name, (SELECT COUNT(*) FROM subscriptions s WHERE s.topic_id = t.id) AS subscriber_count, t.created_at FROM topics t
-            WHERE t.project_id = @projectId AND (@older IS NULL OR t.id < @older) AND (@newer IS NULL OR t.id > @newer)
+            WHERE t.project_id = @projectId{DbSession.Bounds("t.id", older, newer)}
             ORDER BY t.id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
             """, new { projectId, older, newer, limit = page.Limit + 1 }, ct), ct)).ToList();
         var more = rows.Count > page.Limit;
@@ -170,7 +170,7 @@ public static class TopicEndpoints
         var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
         var rows = (await db.ReadAsync(s => s.QueryAsync<SubscriptionResponse>($"""
             {SubscriptionSelect}
-            WHERE t.project_id = @projectId AND t.name = @topic AND (@older IS NULL OR s.id < @older) AND (@newer IS NULL OR s.id > @newer)
+            WHERE t.project_id = @projectId AND t.name = @topic{DbSession.Bounds("s.id", older, newer)}
             ORDER BY s.id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
             """, new { projectId, topic, older, newer, limit = page.Limit + 1 }, ct), ct)).ToList();
         var more = rows.Count > page.Limit;
