@@ -10,10 +10,12 @@ namespace Notiflows.Server.Workers;
 /// retried with backoff; one that keeps failing fails its notification or run with the error, never silently.
 /// </summary>
 public sealed partial class JobProcessor(
-    Db db, TimeProvider time, RunStarter runs, NotificationRunner notifications, RunFinalizer finalizer, ILogger<JobProcessor> logger)
+    Db db, TimeProvider time, RunStarter runs, NotificationRunner notifications, RunFinalizer finalizer, IConfiguration config,
+    ILogger<JobProcessor> logger)
 {
     public const int MaxAttempts = 10;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    // How long a claimed job stays this worker's: a node that dies holding jobs gives them up when the lease ends.
+    private readonly TimeSpan _lease = TimeSpan.FromSeconds(config.GetValue("Notiflows:Workers:LeaseSeconds", 60.0));
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private long _claims;
 
@@ -22,7 +24,7 @@ public sealed partial class JobProcessor(
     {
         var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
         var now = time.Now();
-        var jobs = await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, Lease, limit, ct), ct);
+        var jobs = await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct), ct);
         foreach (var job in jobs)
         {
             await RunAsync(job, token, ct);

@@ -78,6 +78,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = new Uri(Url!) };
 
+    /// <summary>SIGKILL: the process dies at once, in the middle of whatever it was doing.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
