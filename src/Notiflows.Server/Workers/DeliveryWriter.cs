@@ -10,7 +10,11 @@ namespace Notiflows.Server.Workers;
 public static class DeliveryWriter
 {
     public static Task<bool> WriteAsync(
-        DbSession s, Guid id, NotificationRow n, RunRow run, string stepHandle, DeliveryPlan plan, DateTimeOffset now, CancellationToken ct)
+        DbSession s, Guid id, NotificationRow n, RunRow run, string stepHandle, DeliveryPlan plan, DateTimeOffset now, CancellationToken ct) =>
+        RunStore.InsertDeliveryAsync(s, Build(id, n, run, stepHandle, plan, now), ct);
+
+    /// <summary>The delivery row a channel step's decision produces.</summary>
+    public static DeliveryRow Build(Guid id, NotificationRow n, RunRow run, string stepHandle, DeliveryPlan plan, DateTimeOffset now)
     {
         var attempts = new JsonArray();
         if (plan.Attempt is { } attempt)
@@ -23,7 +27,7 @@ public static class DeliveryWriter
             });
         }
         var accepted = plan.Status is "sent" or "delivered" or "bounced";
-        return RunStore.InsertDeliveryAsync(s, new DeliveryRow
+        return new DeliveryRow
         {
             Id = id, ProjectId = n.ProjectId, NotificationId = n.Id, NotiflowId = n.NotiflowId, RunId = n.RunId, StepHandle = stepHandle,
             ChannelId = plan.Channel?.Id, ChannelType = plan.ChannelType, Provider = plan.Channel?.Provider, RecipientId = n.RecipientId,
@@ -33,6 +37,6 @@ public static class DeliveryWriter
             Topic = run.Topic, Error = plan.Error, Attempts = attempts.ToJsonString(),
             SentAt = accepted ? now : null, DeliveredAt = plan.Status == "delivered" ? now : null,
             CreatedAt = now, UpdatedAt = now,
-        }, ct);
+        };
     }
 }

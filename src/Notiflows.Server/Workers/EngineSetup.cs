@@ -15,7 +15,7 @@ public static class EngineSetup
         services.AddSingleton<DigestKeeper>();
         services.AddSingleton<RunFinalizer>();
         services.AddSingleton<RunStarter>();
-        services.AddSingleton<NotificationRunner>();
+        services.AddSingleton<NotificationBatch>();
         services.AddSingleton<JobProcessor>();
         services.AddSingleton<JobDrain>();
         services.AddHostedService<JobWorkers>();

@@ -10,7 +10,7 @@ namespace Notiflows.Server.Workers;
 /// retried with backoff; one that keeps failing fails its notification or run with the error, never silently.
 /// </summary>
 public sealed partial class JobProcessor(
-    Db db, TimeProvider time, RunStarter runs, NotificationRunner notifications, RunFinalizer finalizer, IConfiguration config,
+    Db db, TimeProvider time, RunStarter runs, NotificationBatch notifications, RunFinalizer finalizer, IConfiguration config,
     ILogger<JobProcessor> logger)
 {
     public const int MaxAttempts = 10;
@@ -25,22 +25,66 @@ public sealed partial class JobProcessor(
         var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
         var now = time.Now();
         var jobs = await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct), ct);
-        foreach (var job in jobs)
+        foreach (var job in jobs.Where(j => j.Kind == JobKinds.Run))
         {
-            await RunAsync(job, token, ct);
+            await RunAsync([job], token, ct);
+        }
+        var batch = jobs.Where(j => j.Kind == JobKinds.Notification).ToList();
+        if (batch.Count > 1)
+        {
+            try
+            {
+                await db.WriteAsync(s => AdvanceAsync(s, batch, token, ct), ct);
+                return jobs.Count;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // One notification spoiled the batch (or a lease was lost): redo them one by one to isolate it.
+                LogBatchFailed(logger, ex, batch.Count);
+            }
+        }
+        foreach (var job in batch)
+        {
+            await RunAsync([job], token, ct);
         }
         return jobs.Count;
     }
 
-    private async Task RunAsync(JobRow job, string token, CancellationToken ct)
+    /// <summary>Advances the notifications of claimed jobs that this claim still owns, in one transaction.</summary>
+    private async Task<int> AdvanceAsync(DbSession s, IReadOnlyList<JobRow> jobs, string token, CancellationToken ct)
     {
+        var owned = await s.QueryAsync<Guid>(
+            $"SELECT id FROM jobs WHERE {s.In("id", "@ids")} AND locked_by = @token{s.ForUpdate}", new { ids = s.Ids(jobs.Select(j => j.Id)), token }, ct);
+        if (owned.Count != jobs.Count)
+        {
+            throw new LeaseLostException(jobs.First(j => !owned.Contains(j.Id)).Id);
+        }
+        var rows = (await RunStore.GetNotificationsForUpdateAsync(s, jobs.Select(j => j.TargetId).ToList(), ct)).ToList();
+        var orphans = jobs.Where(j => rows.TrueForAll(n => n.Id != j.TargetId)).Select(j => j.Id).ToList();
+        if (orphans.Count > 0)
+        {
+            await s.ExecuteAsync($"DELETE FROM jobs WHERE {s.In("id", "@orphans")}", new { orphans = s.Ids(orphans) }, ct);
+        }
+        if (rows.Count > 0)
+        {
+            await notifications.ProcessAsync(s, rows, created: false, jobs.ToDictionary(j => j.TargetId), time.Now(), ct);
+        }
+        return rows.Count;
+    }
+
+    private async Task RunAsync(IReadOnlyList<JobRow> single, string token, CancellationToken ct)
+    {
+        var job = single[0];
         try
         {
             await db.WriteAsync(async s =>
             {
-                var now = time.Now();
-                await (job.Kind == JobKinds.Run ? runs.ProcessAsync(s, job, token, now, ct) : notifications.ProcessAsync(s, job, token, now, ct));
-                return 0;
+                if (job.Kind == JobKinds.Run)
+                {
+                    await runs.ProcessAsync(s, job, token, time.Now(), ct);
+                    return 0;
+                }
+                return await AdvanceAsync(s, single, token, ct);
             }, ct);
         }
         catch (LeaseLostException)
@@ -87,6 +131,9 @@ public sealed partial class JobProcessor(
         }
         return 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} notification jobs failed; retrying them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception ex, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost to another worker; its effects were rolled back")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId);

@@ -11,7 +11,7 @@ namespace Notiflows.Server.Workers;
 /// subscriptions by id in batches, each batch committed with its cursor, so a crash resumes exactly where it stopped
 /// and the (run, recipient) key makes a repeated batch create nothing twice.
 /// </summary>
-public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfiguration config)
+public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, NotificationBatch batch, IConfiguration config)
 {
     private readonly int _batchSize = config.GetValue("Notiflows:FanOut:BatchSize", 1000);
 
@@ -55,18 +55,15 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfigu
             Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId, RecipientId = r,
             ActorId = run.ActorId, Topic = run.Topic, Status = "pending", NextStep = "", CreatedAt = now, UpdatedAt = now,
         }).ToList();
-        var created = 0;
         if (notifications.Count > 0)
         {
+            // The new notifications run right here, in the fan-out's transaction: most finish without ever needing a job of
+            // their own, and the batch commits with its cursor, so a crash redoes the whole batch or none of it.
             var trigger = await TriggerHandleAsync(s, run, ct);
             notifications.ForEach(n => n.NextStep = trigger);
-            created = await RunStore.InsertNotificationsAsync(s, notifications, ct);
-            await JobStore.EnqueueManyAsync(s, notifications.Select(n => new JobRow
-            {
-                Id = ids.New(), Kind = JobKinds.Notification, TargetId = n.Id, DueAt = now, CreatedAt = now,
-            }), ct);
+            await batch.ProcessAsync(s, notifications, created: true, new Dictionary<Guid, JobRow>(), now, ct);
         }
-        run.FanOutCreated += created;
+        run.FanOutCreated += notifications.Count;
         if (more)
         {
             run.UpdatedAt = now;

@@ -8,6 +8,14 @@ public sealed class DbSession(DbConnection connection, DbTransaction? transactio
 {
     public DbKind Kind => kind;
 
+    /// <summary>A raw command on this session's connection and transaction (for the bulk statements).</summary>
+    public DbCommand CreateCommand()
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        return command;
+    }
+
     /// <summary><c> FOR UPDATE</c> on PostgreSQL; nothing on SQLite, whose writer holds the whole database.</summary>
     public string ForUpdate => kind == DbKind.Postgres ? " FOR UPDATE" : "";
 

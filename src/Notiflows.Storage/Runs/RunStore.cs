@@ -60,6 +60,11 @@ public static class RunStore
     public static Task<IReadOnlyList<NotificationRow>> GetNotificationsAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
         s.QueryAsync<NotificationRow>($"SELECT {NotificationColumns} FROM notifications WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids) }, ct);
 
+    /// <summary>The notifications, locked on PostgreSQL so a concurrent cancel waits for the step boundary (§12.8).</summary>
+    public static Task<IReadOnlyList<NotificationRow>> GetNotificationsForUpdateAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        s.QueryAsync<NotificationRow>(
+            $"SELECT {NotificationColumns} FROM notifications WHERE {s.In("id", "@ids")}{s.ForUpdate}", new { ids = s.Ids(ids) }, ct);
+
     public static Task<NotificationRow?> GetNotificationAsync(DbSession s, Guid projectId, Guid id, CancellationToken ct) =>
         s.QueryOneAsync<NotificationRow>(
             $"SELECT {NotificationColumns} FROM notifications WHERE id = @id AND project_id = @projectId", new { id, projectId }, ct);
