@@ -1,6 +1,7 @@
 using Notiflows.Server.Api.Admin;
 using Notiflows.Server.Api.Management;
 using Notiflows.Server.Api.Management.Projects;
+using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Health;
 using Notiflows.Server.Infrastructure;
@@ -33,6 +34,7 @@ public static class ServerSetup
         services.AddSingleton<MasterKey>();
         services.AddSingleton<IdGenerator>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<KeyCache>();
         services.AddSingleton<ProjectCreator>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupService>();

@@ -10,7 +10,7 @@ namespace Notiflows.Server.Auth;
 /// Admin API authentication (§3.2): the secret key names the project; a public key, when sent, must be known
 /// (401 <c>api_key</c>) and of the same project (403 <c>wrong_project</c>). Then the secret key's rate limit.
 /// </summary>
-public sealed class AdminAuthFilter(Db db, TimeProvider time, RateLimiter limiter) : IEndpointFilter
+public sealed class AdminAuthFilter(Db db, TimeProvider time, RateLimiter limiter, KeyCache cache) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -41,7 +41,7 @@ public sealed class AdminAuthFilter(Db db, TimeProvider time, RateLimiter limite
         {
             return limited;
         }
-        var project = await db.ReadAsync(s => ProjectStore.GetByIdAsync(s, sk.ProjectId, ct), ct);
+        var project = await cache.ProjectAsync(sk.ProjectId, () => db.ReadAsync(s => ProjectStore.GetByIdAsync(s, sk.ProjectId, ct), ct));
         http.Features.Set(new ProjectScope(project!));
         return await next(context);
     }
@@ -53,7 +53,7 @@ public sealed class AdminAuthFilter(Db db, TimeProvider time, RateLimiter limite
             return null;
         }
         var hash = Credentials.Hash(value);
-        var row = await db.ReadAsync(s => ProjectStore.FindLiveKeyAsync(s, kind, hash, now, ct), ct);
+        var row = await cache.KeyAsync(kind, Convert.ToHexString(hash), () => db.ReadAsync(s => ProjectStore.FindLiveKeyAsync(s, kind, hash, now, ct), ct));
         return row is not null && Credentials.HashEquals(row.KeyHash, hash) ? row : null;
     }
 }

@@ -119,7 +119,7 @@ public static class ProjectKeyEndpoints
     }
 
     private static async Task<Results<Ok<RotatedKeysResponse>, ApiError>> Rotate(
-        string slug, HttpContext http, Db db, IdGenerator ids, ServerSettings settings, TimeProvider time, CancellationToken ct)
+        string slug, HttpContext http, Db db, IdGenerator ids, ServerSettings settings, TimeProvider time, KeyCache cache, CancellationToken ct)
     {
         var (body, bodyError) = await JsonBody.ReadAsync(http.Request, settings.BodyLimit, ct);
         if (bodyError is not null)
@@ -162,6 +162,7 @@ public static class ProjectKeyEndpoints
             }
             return new RotatedKeysResponse(publicKey, secret, grace > 0 ? expires : null);
         }, ct);
+        cache.Clear();
         return result is null ? ApiError.NotFound("project", slug) : TypedResults.Ok(result);
 
         async Task Replace(DbSession s, Guid projectId, string kind, string value, string hint, DateTimeOffset now, DateTimeOffset expires)
