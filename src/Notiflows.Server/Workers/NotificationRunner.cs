@@ -46,7 +46,16 @@ public sealed class NotificationRunner(IdGenerator ids, VersionCache versions, D
         var seq = await RunStore.CountStepsAsync(s, n.Id, ct);
         n.Status = "processing";
 
-        var handle = await ResumeAsync(s, n, graph, now, ct);
+        var (handle, notBefore) = await ResumeAsync(s, n, graph, now, ct);
+        if (notBefore is { } until)
+        {
+            // Woken before its wait or digest window is over (a replayed or re-enqueued job): go back to sleep, change nothing.
+            if (!await JobStore.RescheduleAsync(s, job.Id, token, until, null, ct))
+            {
+                throw new LeaseLostException(job.Id);
+            }
+            return;
+        }
         while (handle is not null)
         {
             var decision = StepDecider.Decide(new StepInput(graph, handle, values, info, n.Id, now, channels, NoRecipientFacts.Instance));
@@ -94,25 +103,33 @@ public sealed class NotificationRunner(IdGenerator ids, VersionCache versions, D
 
     /// <summary>
     /// When the next step is a wait or digest whose execution is recorded as waiting, its time has come: record it executed
-    /// (closing the digest window) and continue after it. Otherwise execution starts at the next step itself.
+    /// (closing the digest window) and continue after it. Otherwise execution starts at the next step itself. A job that
+    /// wakes before the wait or window is over gets <c>NotBefore</c> instead, and nothing is changed.
     /// </summary>
-    private async Task<string?> ResumeAsync(DbSession s, Notiflows.Storage.Runs.NotificationRow n, StepGraph graph, DateTimeOffset now, CancellationToken ct)
+    private async Task<(string? Handle, DateTimeOffset? NotBefore)> ResumeAsync(
+        DbSession s, NotificationRow n, StepGraph graph, DateTimeOffset now, CancellationToken ct)
     {
         var handle = n.NextStep!;
-        var suspended = await s.QueryOneAsync<string>(
-            "SELECT outcome FROM step_executions WHERE notification_id = @id AND step_handle = @handle", new { id = n.Id, handle }, ct);
-        if (suspended != "waiting")
+        var suspended = (await RunStore.GetStepsAsync(s, n.Id, ct)).FirstOrDefault(e => e.StepHandle == handle);
+        if (suspended?.Outcome != "waiting")
         {
-            return handle;
+            return (handle, null);
         }
-        if (graph[handle].Type == Notiflows.Core.Definitions.StepTypes.Digest && n.DigestId is { } windowId)
+        var step = graph[handle];
+        var isDigest = step.Type == Notiflows.Core.Definitions.StepTypes.Digest && n.DigestId is not null;
+        var due = isDigest ? await digests.ClosesAtAsync(s, n.DigestId!.Value, ct) : suspended.StartedAt + Timing.Duration(step.Settings);
+        if (due is { } d && now < d)
         {
-            await digests.CloseAsync(s, windowId, ct);
+            return (null, d);
+        }
+        if (isDigest)
+        {
+            await digests.CloseAsync(s, n.DigestId!.Value, ct);
         }
         await s.ExecuteAsync(
             "UPDATE step_executions SET outcome = 'executed', completed_at = @now WHERE notification_id = @id AND step_handle = @handle",
             new { id = n.Id, handle, now }, ct);
-        return graph.NextAfter(handle);
+        return (graph.NextAfter(handle), null);
     }
 
     private static Task RecordAsync(

@@ -37,12 +37,18 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfigu
         }
         else
         {
+            // "Existed when the run was accepted" (§12.1): created before the run, or in the same clock tick but with a smaller
+            // id (ids are UUIDv7, monotonic within a node), so a subscription made right after acceptance is never included.
             var page = await s.QueryAsync<SubscriberRow>($"""
                 SELECT s.id, s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
-                WHERE t.project_id = @projectId AND t.name = @topic AND s.created_at <= @acceptedAt
+                WHERE t.project_id = @projectId AND t.name = @topic
+                  AND (s.created_at < @acceptedAt OR (s.created_at = @acceptedAt AND s.id < @runId))
                   {DbSession.Bounds("s.id", null, run.FanOutCursor).Replace("@newer", "@cursor", StringComparison.Ordinal)}
                 ORDER BY s.id LIMIT @limit
-                """, new { projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, cursor = run.FanOutCursor, limit = _batchSize }, ct);
+                """, new
+            {
+                projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, runId = run.Id, cursor = run.FanOutCursor, limit = _batchSize,
+            }, ct);
             recipients = page.Select(p => p.UserId).ToList();
             more = page.Count == _batchSize;
             if (page.Count > 0)
