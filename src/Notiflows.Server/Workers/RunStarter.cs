@@ -84,8 +84,10 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfigu
             return;
         }
         run.FanOutStatus = "completed";
-        run.FanOutTotal = run.FanOutCreated;
-        run.RecipientCount = run.FanOutCreated;
+        // Counted, not summed: a cancel by key with recipients may have created some of them (cancelled) ahead of the fan-out.
+        var recipientCount = await s.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE run_id = @id", new { id = run.Id }, ct);
+        run.FanOutTotal = recipientCount;
+        run.RecipientCount = recipientCount;
         run.UpdatedAt = now;
         await RunStore.UpdateRunAsync(s, run, ct);
         await Done(s, job, token, ct);

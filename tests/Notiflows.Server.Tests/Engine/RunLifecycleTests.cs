@@ -215,6 +215,41 @@ public abstract class RunLifecycleTests<TFixture>(TFixture fixture) : EngineTest
     }
 
     [Fact]
+    public async Task CancelByKey_WithRecipients_BeforeFanOut_TheirNotificationsNeverRun()
+    {
+        var project = await PublishAsync(await NewProjectAsync(), "keyed", Waiting);
+        var runId = await RunAsync(project, "keyed", """{"recipients": ["u1", "u2"], "cancellation_key": "early"}""");
+        var count = (await Admin(project, HttpMethod.Post, "/admin/v1/runs/cancel", """{"cancellation_key": "early", "recipients": ["u1"]}"""))
+            .AssertStatus(200).Body;
+        Assert.Equal(1, (int)count["cancelled_count"]!);
+        await Host.DrainAsync();
+        var notifications = await Notifications(project, runId);
+        var u1 = await Notification(project, (string)notifications.Single(n => (string?)n["recipient"]!["external_id"] == "u1")["id"]!);
+        Assert.Equal("cancelled", (string?)u1["status"]);
+        Assert.Equal("cancelled_key", (string?)u1["status_reason"]);
+        Assert.Empty(DeliveredSteps(u1));
+        Assert.Equal("processing", (string?)notifications.Single(n => (string?)n["recipient"]!["external_id"] == "u2")["status"]);
+        var run = await RunView(project, runId);
+        Assert.Equal(2, (int)run["recipient_count"]!);
+        Assert.Equal(2, (int)run["notification_counts"]!["total"]!);
+    }
+
+    [Fact]
+    public async Task Conditions_ReadRecipientAttributesWhenTheStepIsReached()
+    {
+        var project = await PublishAsync(await NewProjectAsync(), "later", Steps(Trigger, Wait("pause", 1, 1, "hours"),
+            Condition("plan", 2, "", Branch("pro", When("recipient.plan", "equal_to", "\"pro\"")), Branch("other", null)),
+            InApp("greet", 3, "Hi {{ recipient.first_name }}"), End(4)));
+        var n = await RunOneAsync(project, "later", recipient: """{"external_id": "u1", "first_name": "Old", "custom_fields": {"plan": "free"}}""");
+        (await Admin(project, HttpMethod.Put, "/admin/v1/users/u1", """{"first_name": "New", "custom_fields": {"plan": "pro"}}""")).AssertStatus(200);
+        Host.Time.Advance(TimeSpan.FromHours(1));
+        await Host.DrainAsync();
+        var done = await Reload(project, n);
+        Assert.Equal("pro", (string?)StepExecution(done, "plan")["branch_handle"]);
+        Assert.Equal("Hi New", (string?)Delivery(done, "greet")["data"]!["body"]);
+    }
+
+    [Fact]
     public async Task CancelDigestCarrier_CancelsItsMembersAndTheWindow()
     {
         var project = await PublishAsync(await NewProjectAsync(), "digesting", Steps(Trigger,
