@@ -47,7 +47,8 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, IConfigu
                 ORDER BY s.id LIMIT @limit
                 """, new
             {
-                projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, runId = run.Id, cursor = run.FanOutCursor, limit = _batchSize,
+                projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, runId = run.Id, cursor = run.FanOutCursor,
+                limit = _batchSize,
             }, ct);
             recipients = page.Select(p => p.UserId).ToList();
             more = page.Count == _batchSize;

@@ -75,11 +75,15 @@ public static class RunCanceller
                     SELECT s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
                     WHERE t.project_id = @projectId AND t.name = @topic AND {s.In("s.user_id", "@users")}
                       AND (s.created_at < @acceptedAt OR (s.created_at = @acceptedAt AND s.id < @runId))
-                    """, new { projectId = run.ProjectId, topic = run.Topic, users = s.Ids(users), acceptedAt = run.CreatedAt, runId = run.Id }, ct);
+                    """, new
+                    {
+                        projectId = run.ProjectId, topic = run.Topic, users = s.Ids(users), acceptedAt = run.CreatedAt, runId = run.Id,
+                    }, ct);
             total += await RunStore.InsertNotificationsAsync(s, targets.Select(r => new NotificationRow
             {
-                Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId, RecipientId = r,
-                ActorId = run.ActorId, Topic = run.Topic, Status = "cancelled", StatusReason = reason, NextStep = null, CreatedAt = now, UpdatedAt = now,
+                Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId,
+                RecipientId = r, ActorId = run.ActorId, Topic = run.Topic, Status = "cancelled", StatusReason = reason, NextStep = null,
+                CreatedAt = now, UpdatedAt = now,
             }).ToList(), ct);
         }
         return total;
