@@ -119,18 +119,17 @@ public static class StepDecider
     private static DeliveryPlan Skipped(Step step, ChannelTarget? channel, string reason) =>
         new(step.ChannelType!, channel, "skipped", reason, [], null, null, null);
 
-    /// <summary>A digest or throttle key: the resolved property's string view, or the shared null-key window (§12.5, §12.6).</summary>
+    /// <summary>
+    /// A digest or throttle key: the resolved property's string view (§10.3), or the shared null-key window (§12.5, §12.6).
+    /// The string view makes <c>1</c> and <c>"1"</c> one key, as they are equal to conditions; a Knock user keys by an id
+    /// that may arrive as a number from one producer and as a string from another.
+    /// </summary>
     private static string Key(JsonNode? path, EvaluationContext values)
     {
         if (path is not JsonValue v || !v.TryGetValue<string>(out var p) || p.Length == 0)
         {
             return "";
         }
-        return values.Resolve(p) switch
-        {
-            null => "",
-            JsonValue s when s.TryGetValue<string>(out var text) => "s:" + text,
-            var node => "j:" + node.ToJsonString(),
-        };
+        return JsonViews.StringView(values.Resolve(p)) is { } view ? "v:" + view : "";
     }
 }

@@ -44,6 +44,10 @@ public sealed class DigestKeeper(IdGenerator ids, IConfiguration config)
         return null;
     }
 
+    /// <summary>When the window closes (null when it does not exist).</summary>
+    public Task<DateTimeOffset?> ClosesAtAsync(DbSession s, Guid windowId, CancellationToken ct) =>
+        s.QueryOneAsync<DateTimeOffset?>("SELECT closes_at FROM digest_windows WHERE id = @windowId", new { windowId }, ct);
+
     public Task<int> CloseAsync(DbSession s, Guid windowId, CancellationToken ct) =>
         s.ExecuteAsync("UPDATE digest_windows SET status = 'closed' WHERE id = @windowId AND status IN ('open', 'closing')", new { windowId }, ct);
 

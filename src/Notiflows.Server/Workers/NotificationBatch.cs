@@ -40,7 +40,8 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         }
         else
         {
-            await Bulk.UpdateAsync(s, "notifications", EffectRows.NotificationState, notifications.Select(EffectRows.StateRow).ToList(), ct);
+            await Bulk.UpdateAsync(s, "notifications", EffectRows.NotificationState,
+                notifications.Where(n => !effects.Untouched.Contains(n.Id)).Select(EffectRows.StateRow).ToList(), ct);
         }
         await Bulk.InsertAsync(s, "deliveries", EffectRows.Delivery, effects.Deliveries, "ON CONFLICT (notification_id, step_handle) DO NOTHING", ct);
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
@@ -70,20 +71,29 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
             n.DigestId is { } digestId ? await digests.ContextAsync(s, digestId, ct) : null,
             new JsonObject { ["id"] = run.Id.ToString(), ["topic"] = run.Topic });
         var seq = context.StepCount(n.Id);
-        n.Status = "processing";
-        n.UpdatedAt = now;
-
         var handle = n.NextStep;
         if (context.IsWaitingAt(n.Id, handle))
         {
+            var step = graph[handle];
+            var digestWindow = step.Type == StepTypes.Digest ? n.DigestId : null;
+            var due = digestWindow is { } w ? await digests.ClosesAtAsync(s, w, ct) : context.StartedAt(n.Id, handle)!.Value + Timing.Duration(step.Settings);
+            if (due is { } d && now < d)
+            {
+                // Woken before its wait or digest window is over (a replayed or re-enqueued job): sleep again, change nothing.
+                effects.Suspended[n.Id] = d;
+                effects.Untouched.Add(n.Id);
+                return;
+            }
             // The wait or digest window this notification was suspended at is over: record it and continue after it.
-            if (graph[handle].Type == StepTypes.Digest && n.DigestId is { } windowId)
+            if (digestWindow is { } windowId)
             {
                 await digests.CloseAsync(s, windowId, ct);
             }
-            effects.Step(n, graph[handle], seq, "executed", null, null, context.StartedAt(n.Id, handle) ?? now, now);
+            effects.Step(n, step, seq, "executed", null, null, context.StartedAt(n.Id, handle) ?? now, now);
             handle = graph.NextAfter(handle);
         }
+        n.Status = "processing";
+        n.UpdatedAt = now;
         var channels = await context.ChannelsAsync(s, n.ProjectId, ct);
         while (handle is not null)
         {
@@ -172,6 +182,7 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         public List<object?[]> Deliveries { get; } = [];
         public Dictionary<Guid, DateTimeOffset> Suspended { get; } = [];
         public HashSet<Guid> EndedRuns { get; } = [];
+        public HashSet<Guid> Untouched { get; } = [];
 
         public void Step(NotificationRow n, Step step, int seq, string outcome, string? reason, string? branch, DateTimeOffset started, DateTimeOffset? completed) =>
             Steps.Add([n.Id, step.Handle, seq, step.Type, step.ParentStepHandle, step.Type == StepTypes.Condition ? branch : step.BranchHandle,

@@ -37,18 +37,34 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, Notifica
         }
         else
         {
+            // "Existed when the run was accepted" (§12.1): created before the run, or in the same clock tick but with a smaller
+            // id (ids are UUIDv7, monotonic within a node), so a subscription made right after acceptance is never included.
             var page = await s.QueryAsync<SubscriberRow>($"""
                 SELECT s.id, s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
-                WHERE t.project_id = @projectId AND t.name = @topic AND s.created_at <= @acceptedAt
+                WHERE t.project_id = @projectId AND t.name = @topic
+                  AND (s.created_at < @acceptedAt OR (s.created_at = @acceptedAt AND s.id < @runId))
                   {DbSession.Bounds("s.id", null, run.FanOutCursor).Replace("@newer", "@cursor", StringComparison.Ordinal)}
                 ORDER BY s.id LIMIT @limit
-                """, new { projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, cursor = run.FanOutCursor, limit = _batchSize }, ct);
+                """, new
+            {
+                projectId = run.ProjectId, topic = run.Topic, acceptedAt = run.CreatedAt, runId = run.Id, cursor = run.FanOutCursor,
+                limit = _batchSize,
+            }, ct);
             recipients = page.Select(p => p.UserId).ToList();
             more = page.Count == _batchSize;
             if (page.Count > 0)
             {
                 run.FanOutCursor = page[^1].Id;
             }
+        }
+        if (recipients.Count > 0)
+        {
+            // Recipients that already have a notification of this run (created cancelled by a cancel-by-key that came
+            // before the fan-out, §6.6) are not notified again.
+            var existing = (await s.QueryAsync<Guid>(
+                $"SELECT recipient_id FROM notifications WHERE run_id = @runId AND {s.In("recipient_id", "@recipients")}",
+                new { runId = run.Id, recipients = s.Ids(recipients) }, ct)).ToHashSet();
+            recipients = recipients.Where(r => !existing.Contains(r)).ToList();
         }
         var notifications = recipients.Select(r => new NotificationRow
         {
@@ -75,8 +91,10 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, Notifica
             return;
         }
         run.FanOutStatus = "completed";
-        run.FanOutTotal = run.FanOutCreated;
-        run.RecipientCount = run.FanOutCreated;
+        // Counted, not summed: a cancel by key with recipients may have created some of them (cancelled) ahead of the fan-out.
+        var recipientCount = await s.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE run_id = @id", new { id = run.Id }, ct);
+        run.FanOutTotal = recipientCount;
+        run.RecipientCount = recipientCount;
         run.UpdatedAt = now;
         await RunStore.UpdateRunAsync(s, run, ct);
         await Done(s, job, token, ct);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Notiflows.Server.Infrastructure;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Runs;
 
@@ -38,6 +40,51 @@ public static class RunCanceller
                     WHERE {s.In("digest_id", "@windows")} AND status = 'processed' AND digested_into_notification_id IS NOT NULL
                     """, new { windows = s.Ids(windows), reason, now }, ct);
             }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Cancel by key with <c>recipients</c> does not stop the fan-out of matching runs (§6.6), so the named recipients whose
+    /// notification the fan-out has not created yet get it created cancelled now: the fan-out's
+    /// <c>ON CONFLICT (run_id, recipient_id) DO NOTHING</c> then never creates a live one. (Otherwise cancelling right after
+    /// triggering would notify the very recipients it named.) Returns how many were created cancelled.
+    /// </summary>
+    public static async Task<int> CancelAheadOfFanOutAsync(
+        DbSession s, IReadOnlyList<RunRow> runs, IReadOnlyList<string> externalIds, string reason, IdGenerator ids, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var open = runs.Where(r => r.FanOutStatus is "pending" or "running").ToList();
+        if (open.Count == 0)
+        {
+            return 0;
+        }
+        var users = await s.QueryAsync<Guid>(
+            $"SELECT id FROM users WHERE project_id = @projectId AND {s.In("external_id", "@externalIds")}",
+            new { projectId = open[0].ProjectId, externalIds }, ct);
+        if (users.Count == 0)
+        {
+            return 0;
+        }
+        var total = 0;
+        foreach (var run in open)
+        {
+            var targets = run.Topic is null
+                ? JsonSerializer.Deserialize<List<Guid>>(run.RecipientIds ?? "[]")!.Intersect(users).ToList()
+                : await s.QueryAsync<Guid>($"""
+                    SELECT s.user_id FROM subscriptions s JOIN topics t ON t.id = s.topic_id
+                    WHERE t.project_id = @projectId AND t.name = @topic AND {s.In("s.user_id", "@users")}
+                      AND (s.created_at < @acceptedAt OR (s.created_at = @acceptedAt AND s.id < @runId))
+                    """, new
+                    {
+                        projectId = run.ProjectId, topic = run.Topic, users = s.Ids(users), acceptedAt = run.CreatedAt, runId = run.Id,
+                    }, ct);
+            total += await RunStore.InsertNotificationsAsync(s, targets.Select(r => new NotificationRow
+            {
+                Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId,
+                RecipientId = r, ActorId = run.ActorId, Topic = run.Topic, Status = "cancelled", StatusReason = reason, NextStep = null,
+                CreatedAt = now, UpdatedAt = now,
+            }).ToList(), ct);
         }
         return total;
     }

@@ -115,7 +115,7 @@ public static class AdminRunEndpoints
     }
 
     private static async Task<Results<Ok<CancelResult>, ApiError>> CancelByKey(
-        HttpContext http, Db db, TimeProvider time, ServerSettings settings, RunFinalizer finalizer, CancellationToken ct)
+        HttpContext http, Db db, TimeProvider time, ServerSettings settings, RunFinalizer finalizer, IdGenerator ids, CancellationToken ct)
     {
         var (body, bodyError) = await JsonBody.ReadAsync(http.Request, settings.BodyLimit, ct);
         if (bodyError is not null)
@@ -152,6 +152,10 @@ public static class AdminRunEndpoints
             var where = "r.project_id = @projectId AND r.cancellation_key = @key"
                 + (recipients is null ? "" : $" AND n.recipient_id IN (SELECT id FROM users WHERE project_id = @projectId AND {s.In("external_id", "@recipients")})");
             var cancelled = await RunCanceller.CancelNotificationsAsync(s, where, new { projectId, key = key.Value, recipients }, "cancelled_key", now, ct);
+            if (recipients is not null)
+            {
+                cancelled += await RunCanceller.CancelAheadOfFanOutAsync(s, runs, recipients, "cancelled_key", ids, now, ct);
+            }
             foreach (var run in runs)
             {
                 await finalizer.CheckAsync(s, run.Id, now, ct);
