@@ -25,7 +25,24 @@ public sealed partial class JobProcessor(
         var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
         var now = time.Now();
         var jobs = await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct), ct);
-        foreach (var job in jobs.Where(j => j.Kind == JobKinds.Run))
+        var runJobs = jobs.Where(j => j.Kind == JobKinds.Run).ToList();
+        if (runJobs.Count > 1)
+        {
+            try
+            {
+                await db.WriteAsync(async s =>
+                {
+                    await runs.ProcessManyAsync(s, runJobs, token, time.Now(), ct);
+                    return 0;
+                }, ct);
+                runJobs.Clear();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogBatchFailed(logger, ex, runJobs.Count);
+            }
+        }
+        foreach (var job in runJobs)
         {
             await RunAsync([job], token, ct);
         }

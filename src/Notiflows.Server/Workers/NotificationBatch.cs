@@ -25,8 +25,12 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
     /// </summary>
     public async Task ProcessAsync(
         DbSession s, IReadOnlyList<NotificationRow> notifications, bool created, IReadOnlyDictionary<Guid, JobRow> jobs, DateTimeOffset now,
-        CancellationToken ct)
+        CancellationToken ct, bool finalize = true)
     {
+        if (notifications.Count == 0)
+        {
+            return;
+        }
         var context = await BatchContext.LoadAsync(s, notifications, created, versions, ct);
         var effects = new Effects();
         foreach (var n in notifications)
@@ -46,7 +50,7 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         await Bulk.InsertAsync(s, "deliveries", EffectRows.Delivery, effects.Deliveries, "ON CONFLICT (notification_id, step_handle) DO NOTHING", ct);
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
         await WriteJobsAsync(s, notifications, created, jobs, effects, now, ct);
-        foreach (var runId in effects.EndedRuns)
+        foreach (var runId in finalize ? effects.EndedRuns : [])
         {
             await finalizer.CheckAsync(s, runId, now, ct);
         }

@@ -9,6 +9,18 @@ namespace Notiflows.Server.Workers;
 /// </summary>
 public sealed class RunFinalizer
 {
+    /// <summary>The run's final status once every notification ended; null while some are pending or processing.</summary>
+    public static string? Outcome(IReadOnlyList<string> statuses, bool cancelRequested)
+    {
+        if (statuses.Any(s => s is "pending" or "processing"))
+        {
+            return null;
+        }
+        return cancelRequested || (statuses.Count > 0 && statuses.All(s => s == "cancelled")) ? "cancelled"
+            : statuses.Count > 0 && statuses.All(s => s == "failed") ? "failed"
+            : "completed";
+    }
+
     public async Task CheckAsync(DbSession s, Guid runId, DateTimeOffset now, CancellationToken ct)
     {
         if (await RunStore.HasOpenNotificationsAsync(s, runId, ct))
@@ -20,11 +32,8 @@ public sealed class RunFinalizer
         {
             return;
         }
-        var counts = (await RunStore.CountByStatusAsync(s, runId, ct)).ToDictionary(c => c.Status, c => c.Count);
-        var total = counts.Values.Sum();
-        run.Status = run.CancelRequestedAt is not null || (total > 0 && counts.GetValueOrDefault("cancelled") == total) ? "cancelled"
-            : total > 0 && counts.GetValueOrDefault("failed") == total ? "failed"
-            : "completed";
+        var counts = await RunStore.CountByStatusAsync(s, runId, ct);
+        run.Status = Outcome(counts.SelectMany(c => Enumerable.Repeat(c.Status, (int)c.Count)).ToList(), run.CancelRequestedAt is not null)!;
         run.CompletedAt = now;
         run.UpdatedAt = now;
         await RunStore.UpdateRunAsync(s, run, ct);

@@ -11,9 +11,89 @@ namespace Notiflows.Server.Workers;
 /// subscriptions by id in batches, each batch committed with its cursor, so a crash resumes exactly where it stopped
 /// and the (run, recipient) key makes a repeated batch create nothing twice.
 /// </summary>
-public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, NotificationBatch batch, IConfiguration config)
+public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, NotificationBatch batch, VersionCache versions, IConfiguration config)
 {
     private readonly int _batchSize = config.GetValue("Notiflows:FanOut:BatchSize", 1000);
+
+    /// <summary>
+    /// Starts many runs in one transaction: the recipient runs' notifications are created and advanced as one batch,
+    /// and a run whose notifications all ended right away completes in the same commit. Topic runs page on as usual.
+    /// </summary>
+    public async Task ProcessManyAsync(DbSession s, IReadOnlyList<JobRow> jobs, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        var owned = await s.QueryAsync<Guid>(
+            $"SELECT id FROM jobs WHERE {s.In("id", "@ids")} AND locked_by = @token{s.ForUpdate}", new { ids = s.Ids(jobs.Select(j => j.Id)), token }, ct);
+        if (owned.Count != jobs.Count)
+        {
+            throw new LeaseLostException(jobs.First(j => !owned.Contains(j.Id)).Id);
+        }
+        var runs = (await s.QueryAsync<RunRow>(
+            $"SELECT {RunStore.RunColumns} FROM runs WHERE {s.In("id", "@ids")}{s.ForUpdate}", new { ids = s.Ids(jobs.Select(j => j.TargetId)) }, ct))
+            .ToDictionary(r => r.Id);
+        var starting = new List<(JobRow Job, RunRow Run, List<NotificationRow> Notifications)>();
+        foreach (var job in jobs)
+        {
+            if (runs.TryGetValue(job.TargetId, out var run) && run.Topic is null && run.Status == "pending")
+            {
+                starting.Add((job, run, []));
+            }
+            else
+            {
+                await ProcessAsync(s, job, token, now, ct);
+            }
+        }
+        if (starting.Count == 0)
+        {
+            return;
+        }
+        var all = new List<NotificationRow>();
+        foreach (var (_, run, notifications) in starting)
+        {
+            var trigger = (await versions.GetAsync(s, run.NotiflowId, run.VersionId, ct)).Trigger.Handle;
+            notifications.AddRange(JsonSerializer.Deserialize<List<Guid>>(run.RecipientIds ?? "[]")!.Select(r => New(run, r, trigger, now)));
+            all.AddRange(notifications);
+        }
+        // Notifications a cancel-by-key created ahead of the fan-out (§6.6) are not created again.
+        var existing = (await s.QueryAsync<ExistingRow>(
+            $"SELECT run_id, recipient_id, status FROM notifications WHERE {s.In("run_id", "@ids")}",
+            new { ids = s.Ids(starting.Select(x => x.Run.Id)) }, ct)).ToList();
+        if (existing.Count > 0)
+        {
+            var skip = existing.Select(e => (e.RunId, e.RecipientId)).ToHashSet();
+            all.RemoveAll(n => skip.Contains((n.RunId, n.RecipientId)));
+            starting.ForEach(x => x.Notifications.RemoveAll(n => skip.Contains((n.RunId, n.RecipientId))));
+        }
+        await batch.ProcessAsync(s, all, created: true, new Dictionary<Guid, JobRow>(), now, ct, finalize: false);
+        var updates = new List<object?[]>();
+        foreach (var (_, run, notifications) in starting)
+        {
+            var earlier = existing.Where(e => e.RunId == run.Id).ToList();
+            var statuses = notifications.Select(n => n.Status).Concat(earlier.Select(e => e.Status)).ToList();
+            run.Status = RunFinalizer.Outcome(statuses, run.CancelRequestedAt is not null) ?? "running";
+            run.StartedAt = now;
+            run.CompletedAt = run.Status == "running" ? null : now;
+            run.FanOutStatus = "completed";
+            run.FanOutCreated = statuses.Count;
+            run.FanOutTotal = statuses.Count;
+            run.RecipientCount = statuses.Count;
+            updates.Add([run.Id, run.Status, run.RecipientCount, run.FanOutStatus, run.FanOutTotal, run.FanOutCreated, run.StartedAt,
+                run.CompletedAt, now]);
+        }
+        await Bulk.UpdateAsync(s, "runs", RunState, updates, ct);
+        await s.ExecuteAsync($"DELETE FROM jobs WHERE {s.In("id", "@ids")}", new { ids = s.Ids(starting.Select(x => x.Job.Id)) }, ct);
+    }
+
+    private static readonly BulkColumn[] RunState =
+    [
+        new("id", "uuid"), new("status", "text"), new("recipient_count", "integer"), new("fan_out_status", "text"), new("fan_out_total", "integer"),
+        new("fan_out_created", "integer"), new("started_at", "bigint"), new("completed_at", "bigint"), new("updated_at", "bigint"),
+    ];
+
+    private NotificationRow New(RunRow run, Guid recipient, string trigger, DateTimeOffset now) => new()
+    {
+        Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId, RecipientId = recipient,
+        ActorId = run.ActorId, Topic = run.Topic, Status = "pending", NextStep = trigger, CreatedAt = now, UpdatedAt = now,
+    };
 
     public async Task ProcessAsync(DbSession s, JobRow job, string token, DateTimeOffset now, CancellationToken ct)
     {
@@ -120,5 +200,12 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, Notifica
     {
         public Guid Id { get; init; }
         public Guid UserId { get; init; }
+    }
+
+    private sealed class ExistingRow
+    {
+        public Guid RunId { get; init; }
+        public Guid RecipientId { get; init; }
+        public string Status { get; init; } = "";
     }
 }

@@ -28,13 +28,15 @@ public static class NotiflowStore
             WHERE id = @Id
             """, n, ct);
 
-    public static Task<NotiflowRow?> GetByHandleAsync(DbSession s, Guid projectId, string handle, CancellationToken ct) =>
+    /// <summary>The notiflow by handle; inside a write it is row-locked unless <paramref name="lockRow"/> is false (runs only read it).</summary>
+    public static Task<NotiflowRow?> GetByHandleAsync(DbSession s, Guid projectId, string handle, CancellationToken ct, bool lockRow = true) =>
         s.QueryOneAsync<NotiflowRow>(
-            $"SELECT {Columns} FROM notiflows WHERE project_id = @projectId AND handle = @handle{s.ForUpdate}", new { projectId, handle }, ct);
+            $"SELECT {Columns} FROM notiflows WHERE project_id = @projectId AND handle = @handle{(lockRow ? s.ForUpdate : "")}",
+            new { projectId, handle }, ct);
 
-    public static Task<NotiflowRow?> GetByIdAsync(DbSession s, Guid projectId, Guid id, CancellationToken ct) =>
+    public static Task<NotiflowRow?> GetByIdAsync(DbSession s, Guid projectId, Guid id, CancellationToken ct, bool lockRow = true) =>
         s.QueryOneAsync<NotiflowRow>(
-            $"SELECT {Columns} FROM notiflows WHERE project_id = @projectId AND id = @id{s.ForUpdate}", new { projectId, id }, ct);
+            $"SELECT {Columns} FROM notiflows WHERE project_id = @projectId AND id = @id{(lockRow ? s.ForUpdate : "")}", new { projectId, id }, ct);
 
     public static Task<IReadOnlyList<NotiflowRow>> ListAsync(DbSession s, Guid projectId, NotiflowFilter f, int offset, int limit, CancellationToken ct) =>
         s.QueryAsync<NotiflowRow>(

@@ -35,7 +35,8 @@ public sealed class RunAcceptor(Db db, IdGenerator ids, TimeProvider time, UserW
         var request = RunRequestParser.Parse(body, source.Management, errors);
         var result = await db.WriteAsync<(Guid, ApiError?)>(async s =>
         {
-            var notiflow = await NotiflowLookup.FindAsync(s, projectId, handleOrId, ct);
+            // Read, not locked: concurrent runs of one notiflow must not queue behind each other; a run pins the version it reads.
+            var notiflow = await NotiflowLookup.FindAsync(s, projectId, handleOrId, ct, lockRow: false);
             if (notiflow is null)
             {
                 return (Guid.Empty, NotiflowLookup.NotFound(handleOrId));

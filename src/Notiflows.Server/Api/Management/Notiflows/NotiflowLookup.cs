@@ -17,10 +17,10 @@ public static partial class NotiflowLookup
     public static bool IsValidHandle(string handle) => handle.Length is >= 1 and <= 100 && HandlePattern().IsMatch(handle) && !IsUuid(handle, out _);
 
     /// <summary>The notiflow (locked for update inside a write), or null; a UUID is looked up as an id.</summary>
-    public static Task<NotiflowRow?> FindAsync(DbSession s, Guid projectId, string handleOrId, CancellationToken ct) =>
+    public static Task<NotiflowRow?> FindAsync(DbSession s, Guid projectId, string handleOrId, CancellationToken ct, bool lockRow = true) =>
         IsUuid(handleOrId, out var id)
-            ? NotiflowStore.GetByIdAsync(s, projectId, id, ct)
-            : NotiflowStore.GetByHandleAsync(s, projectId, handleOrId, ct);
+            ? NotiflowStore.GetByIdAsync(s, projectId, id, ct, lockRow)
+            : NotiflowStore.GetByHandleAsync(s, projectId, handleOrId, ct, lockRow);
 
     public static ApiError NotFound(string handleOrId) => ApiError.NotFound("notiflow", handleOrId);
 
