@@ -304,6 +304,19 @@ public abstract class IdempotencyTests<TFixture>(TFixture fixture) : RunTestBase
     }
 
     [Fact]
+    public async Task ConcurrentRequestsWithOneKey_CreateOneRun_AndNeverFail()
+    {
+        var p = await ProjectWithFlowAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AdminRun(p, Body, Key("race"))));
+
+        Assert.All(responses, r => Assert.True(
+            r.Status == 202 || (r.Status == 409 && (string?)r.Body["error"]!["details"]!["reason"] == "in_progress"), r.Text));
+        Assert.Single(responses.Where(r => r.Status == 202).Select(r => r.Text).Distinct());
+        Assert.Single(await Runs(p));
+    }
+
+    [Fact]
     public async Task SameKey_WhileFirstIsInProgress_Returns409InProgress()
     {
         var p = await ProjectWithFlowAsync();
