@@ -6,9 +6,15 @@ using Notiflows.Core.Users;
 
 namespace Notiflows.Core.Runs;
 
-/// <summary>A validated run request (§6.5): exactly one of recipients (distinct, merged in order) and topic.</summary>
+/// <summary>
+/// A validated run request (§6.5): exactly one of recipients (distinct external ids, in order of first mention) and topic.
+/// <see cref="Users"/> holds every mention of a user (recipients in request order, then the actor), to be upserted one after
+/// the other: "duplicates are merged in order" then means exactly what the same upserts sent one by one would do, including
+/// a <c>custom_fields: null</c> followed by new fields, which no single merged patch can express.
+/// </summary>
 public sealed record RunRequest(
-    IReadOnlyList<UserInput>? Recipients, string? Topic, JsonObject Data, UserInput? Actor, string? CancellationKey, bool Draft);
+    IReadOnlyList<string>? Recipients, string? Topic, JsonObject Data, string? Actor, string? CancellationKey, bool Draft,
+    IReadOnlyList<UserInput> Users);
 
 public static partial class RunRequestParser
 {
@@ -22,7 +28,8 @@ public static partial class RunRequestParser
     {
         var before = errors.Count;
         var r = new ObjectReader(body, "", errors);
-        var recipients = ReadRecipients(r, errors);
+        var users = new List<UserInput>();
+        var recipients = ReadRecipients(r, users, errors);
         var topic = r.String("topic");
         if (topic.Value is { } t)
         {
@@ -43,6 +50,10 @@ public static partial class RunRequestParser
         if (r.Raw("actor") is { IsPresent: true } rawActor && rawActor.Value.ValueKind != JsonValueKind.Null)
         {
             actor = UserFields.Parse(rawActor.Value, "actor", errors);
+            if (actor is not null)
+            {
+                users.Add(actor);
+            }
         }
         var key = r.String("cancellation_key", 1, 255);
         var draft = false;
@@ -59,7 +70,7 @@ public static partial class RunRequestParser
             }
             draft = v == "draft";
         }
-        return errors.Count > before ? null : new RunRequest(recipients, topic.Value, data, actor, key.Value, draft);
+        return errors.Count > before ? null : new RunRequest(recipients, topic.Value, data, actor?.ExternalId, key.Value, draft, users);
     }
 
     public static bool CheckTopic(string topic, string field, List<FieldError> errors)
@@ -72,7 +83,7 @@ public static partial class RunRequestParser
         return true;
     }
 
-    private static List<UserInput>? ReadRecipients(ObjectReader r, List<FieldError> errors)
+    private static List<string>? ReadRecipients(ObjectReader r, List<UserInput> users, List<FieldError> errors)
     {
         var raw = r.Raw("recipients");
         if (!raw.IsPresent || raw.Value.ValueKind == JsonValueKind.Null)
@@ -95,26 +106,22 @@ public static partial class RunRequestParser
             r.Add("recipients", $"must have at most {MaxRecipients} recipients", Reasons.TooMany);
             return null;
         }
-        var merged = new List<UserInput>(count);
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var distinct = new List<string>(count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var i = 0;
         foreach (var item in raw.Value.EnumerateArray())
         {
             if (UserFields.Parse(item, $"recipients[{i}]", errors) is { } user)
             {
-                if (index.TryGetValue(user.ExternalId, out var at))
+                users.Add(user);
+                if (seen.Add(user.ExternalId))
                 {
-                    merged[at] = merged[at].Then(user);
-                }
-                else
-                {
-                    index[user.ExternalId] = merged.Count;
-                    merged.Add(user);
+                    distinct.Add(user.ExternalId);
                 }
             }
             i++;
         }
-        return merged;
+        return distinct;
     }
 
     private static JsonObject ReadData(ObjectReader r)

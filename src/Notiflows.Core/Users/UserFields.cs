@@ -136,6 +136,10 @@ public static partial class UserFields
             {
                 DeepMerge(existing, nested);
             }
+            else if (value is JsonObject replacement)
+            {
+                target[key] = DeepMerge([], replacement); // a new object keeps no null members (they mean "absent")
+            }
             else
             {
                 target[key] = value.DeepClone();

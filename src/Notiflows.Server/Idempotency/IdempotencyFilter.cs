@@ -78,11 +78,17 @@ public sealed class IdempotencyFilter(Db db, TimeProvider time, IConfiguration c
             return existing;
         }
         await s.ExecuteAsync("DELETE FROM idempotency_keys WHERE scope_id = @scopeId AND idem_key = @key", new { scopeId, key }, ct);
-        await s.ExecuteAsync("""
+        // Two first requests racing on PostgreSQL: the loser waits for the winner's insert, then sees its row (in progress or
+        // completed) instead of failing on the primary key with a 500.
+        var inserted = await s.ExecuteAsync("""
             INSERT INTO idempotency_keys (scope_id, idem_key, fingerprint, status, created_at, expires_at)
             VALUES (@scopeId, @key, @fingerprint, 'in_progress', @now, @expires)
+            ON CONFLICT (scope_id, idem_key) DO NOTHING
             """, new { scopeId, key, fingerprint, now, expires }, ct);
-        return null;
+        return inserted == 1 ? null : await s.QueryOneAsync<IdempotencyRecord>("""
+            SELECT fingerprint, status, response_status, response_body, location, created_at, expires_at FROM idempotency_keys
+            WHERE scope_id = @scopeId AND idem_key = @key
+            """, new { scopeId, key }, ct);
     }
 
     private static IResult Replay(IdempotencyRecord record, string key, string fingerprint)

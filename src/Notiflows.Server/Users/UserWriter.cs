@@ -19,24 +19,27 @@ public sealed class UserWriter(IdGenerator ids)
         }
         var existing = (await UserStore.GetByExternalIdsAsync(s, projectId, inputs.Select(i => i.ExternalId).Distinct().ToList(), ct))
             .ToDictionary(u => u.ExternalId, StringComparer.Ordinal);
-        foreach (var input in inputs)
+        // Every mention is applied in order (the actor may also be a recipient; a run may name a user twice), one write per user.
+        foreach (var mentions in inputs.GroupBy(i => i.ExternalId, StringComparer.Ordinal))
         {
-            if (existing.TryGetValue(input.ExternalId, out var row) || result.TryGetValue(input.ExternalId, out row))
+            var externalId = mentions.Key;
+            var isNew = !existing.TryGetValue(externalId, out var row);
+            row ??= new UserRow { Id = ids.New(), ProjectId = projectId, ExternalId = externalId, CreatedAt = now, UpdatedAt = now };
+            var before = Snapshot(row);
+            foreach (var input in mentions)
             {
-                if (Apply(row, input))
-                {
-                    row.UpdatedAt = now;
-                    await UserStore.UpdateAsync(s, row, ct);
-                }
-            }
-            else
-            {
-                row = new UserRow { Id = ids.New(), ProjectId = projectId, ExternalId = input.ExternalId, CreatedAt = now, UpdatedAt = now };
                 Apply(row, input);
-                await UserStore.InsertAsync(s, row, ct);
-                existing[input.ExternalId] = row;
             }
-            result[input.ExternalId] = row;
+            if (isNew)
+            {
+                await UserStore.InsertAsync(s, row, ct);
+            }
+            else if (Snapshot(row) != before)
+            {
+                row.UpdatedAt = now;
+                await UserStore.UpdateAsync(s, row, ct);
+            }
+            result[externalId] = row;
         }
         return result;
     }
@@ -44,7 +47,7 @@ public sealed class UserWriter(IdGenerator ids)
     /// <summary>Applies supplied attributes; returns whether anything changed.</summary>
     public static bool Apply(UserRow row, UserInput input)
     {
-        var before = (row.Email, row.Phone, row.FirstName, row.LastName, row.Avatar, row.Locale, row.Timezone, row.CustomFields);
+        var before = Snapshot(row);
         row.Email = input.Email.Or(row.Email);
         row.Phone = input.Phone.Or(row.Phone);
         row.FirstName = input.FirstName.Or(row.FirstName);
@@ -57,6 +60,9 @@ public sealed class UserWriter(IdGenerator ids)
             var current = JsonNode.Parse(row.CustomFields) as JsonObject ?? [];
             row.CustomFields = (input.CustomFields.Value is null ? [] : UserFields.DeepMerge(current, input.CustomFields.Value)).ToJsonString();
         }
-        return before != (row.Email, row.Phone, row.FirstName, row.LastName, row.Avatar, row.Locale, row.Timezone, row.CustomFields);
+        return before != Snapshot(row);
     }
+
+    private static (string?, string?, string?, string?, string?, string?, string?, string) Snapshot(UserRow row) =>
+        (row.Email, row.Phone, row.FirstName, row.LastName, row.Avatar, row.Locale, row.Timezone, row.CustomFields);
 }

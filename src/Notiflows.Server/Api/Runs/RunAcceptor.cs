@@ -50,20 +50,15 @@ public sealed class RunAcceptor(Db db, IdGenerator ids, TimeProvider time, UserW
                 return (Guid.Empty, refused);
             }
             var now = time.Now();
-            var inputs = (request.Recipients ?? []).ToList();
-            if (request.Actor is { } actorInput)
-            {
-                inputs.Add(actorInput);
-            }
-            var upserted = await users.UpsertManyAsync(s, projectId, Merge(inputs), now, ct);
+            var upserted = await users.UpsertManyAsync(s, projectId, request.Users, now, ct);
             var run = new RunRow
             {
                 Id = ids.New(), ProjectId = projectId, NotiflowId = notiflow.Id,
                 VersionId = request.Draft ? notiflow.CurrentVersionId : notiflow.PublishedVersionId!.Value, Draft = request.Draft,
                 Status = "pending", Source = source.Source,
                 TriggeredBy = source.TriggeredBy is null ? null : JsonSerializer.Serialize(source.TriggeredBy, JsonDefaults.Options),
-                Topic = request.Topic, ActorId = request.Actor is { } a ? upserted[a.ExternalId].Id : null,
-                RecipientIds = request.Recipients is null ? null : JsonSerializer.Serialize(request.Recipients.Select(r => upserted[r.ExternalId].Id)),
+                Topic = request.Topic, ActorId = request.Actor is { } a ? upserted[a].Id : null,
+                RecipientIds = request.Recipients is null ? null : JsonSerializer.Serialize(request.Recipients.Select(r => upserted[r].Id)),
                 RecipientCount = request.Recipients?.Count, Data = request.Data.ToJsonString(), CancellationKey = request.CancellationKey,
                 FanOutStatus = "pending", CreatedAt = now, UpdatedAt = now,
             };
@@ -112,8 +107,4 @@ public sealed class RunAcceptor(Db db, IdGenerator ids, TimeProvider time, UserW
         var report = PublishValidator.Validate(NotiflowViews.Steps(version), NotiflowViews.ChannelInfos(await ChannelStore.AllAsync(s, n.ProjectId, ct)));
         return report.Valid ? null : ApiError.Validation(report.Errors);
     }
-
-    /// <summary>The actor may also be a recipient: one upsert per external id, attributes merged in order.</summary>
-    private static List<Core.Users.UserInput> Merge(List<Core.Users.UserInput> inputs) =>
-        inputs.GroupBy(i => i.ExternalId, StringComparer.Ordinal).Select(g => g.Aggregate((a, b) => a.Then(b))).ToList();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notiflows.Core.Common;
@@ -161,18 +162,26 @@ public static class TopicEndpoints
     private static async Task<Results<Ok<CursorList<SubscriptionResponse>>, ApiError>> Subscribers(string topic, HttpContext http, Db db, CancellationToken ct)
     {
         var projectId = http.Project().Id;
-        var scope = CursorPage.Scope("topic_subscriptions", projectId, topic);
+        if (!QueryParams.TryTimestamp(http.Request, "created_after", out var createdAfter, out var filterError)
+            || !QueryParams.TryTimestamp(http.Request, "created_before", out var createdBefore, out filterError))
+        {
+            return filterError!;
+        }
+        var scope = CursorPage.Scope("topic_subscriptions", projectId, topic, createdAfter?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            createdBefore?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         if (CursorPage.TryParse(http.Request, scope, 25, 1000, out var page) is { } error)
         {
             return error;
         }
         var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
         var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
+        // Exclusive bounds on created_at, as for the feed (§7.2); a clause only for a bound that is set.
+        var filters = (createdAfter is null ? "" : " AND s.created_at > @createdAfter") + (createdBefore is null ? "" : " AND s.created_at < @createdBefore");
         var rows = (await db.ReadAsync(s => s.QueryAsync<SubscriptionResponse>($"""
             {SubscriptionSelect}
-            WHERE t.project_id = @projectId AND t.name = @topic{DbSession.Bounds("s.id", older, newer)}
+            WHERE t.project_id = @projectId AND t.name = @topic{filters}{DbSession.Bounds("s.id", older, newer)}
             ORDER BY s.id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
-            """, new { projectId, topic, older, newer, limit = page.Limit + 1 }, ct), ct)).ToList();
+            """, new { projectId, topic, older, newer, createdAfter, createdBefore, limit = page.Limit + 1 }, ct), ct)).ToList();
         var more = rows.Count > page.Limit;
         rows = rows.Take(page.Limit).ToList();
         if (newer is not null)
