@@ -77,7 +77,7 @@ public abstract class IdempotencyTests<TFixture>(TFixture fixture) : RunTestBase
     public async Task SameKey_OtherOperation_Returns409FingerprintMismatch()
     {
         var p = await ProjectWithFlowAsync();
-        await PublishAsync(p, "other", Steps);
+        await PublishAsync(p, "other", FlowSteps);
         RunId(await AdminRun(p, Body, Key("k-op")));
 
         var error = (await AdminRun(p, Body, Key("k-op"), handle: "other")).AssertError(409, "conflict");
@@ -262,7 +262,7 @@ public abstract class IdempotencyTests<TFixture>(TFixture fixture) : RunTestBase
     public async Task Publish_WithKey_IsReplayed()
     {
         var p = await NewProjectAsync();
-        (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/{Flow}", $$"""{"name": "x", "steps": {{Steps}}}""")).AssertStatus(201);
+        (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/{Flow}", $$"""{"name": "x", "steps": {{FlowSteps}}}""")).AssertStatus(201);
         var first = (await Mgmt(HttpMethod.Post, $"{p.Base}/notiflows/{Flow}/publish", null, Key("pub"))).AssertStatus(200);
         (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/{Flow}", $$"""{"name": "x", "steps": [{{Trigger}}, {{InApp("second", 1)}}, {{End(2)}}]}"""))
             .AssertStatus(200);

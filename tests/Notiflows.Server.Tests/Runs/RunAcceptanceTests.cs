@@ -189,7 +189,7 @@ public abstract class RunAcceptanceTests<TFixture>(TFixture fixture) : RunTestBa
     public async Task Run_NeverPublished_Returns409Unpublished()
     {
         var p = await NewProjectAsync();
-        (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/{Flow}", $$"""{"name": "x", "steps": {{Steps}}}""")).AssertStatus(201);
+        (await Mgmt(HttpMethod.Put, $"{p.Base}/notiflows/{Flow}", $$"""{"name": "x", "steps": {{FlowSteps}}}""")).AssertStatus(201);
 
         var admin = (await AdminRun(p, Body)).AssertError(409, "conflict");
         var mgmt = (await Mgmt(HttpMethod.Post, $"{p.Base}/notiflows/{Flow}/run", Body)).AssertError(409, "conflict");

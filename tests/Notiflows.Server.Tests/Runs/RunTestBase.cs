@@ -11,10 +11,10 @@ public abstract class RunTestBase<TFixture>(TFixture fixture) : EngineTests<TFix
 {
     protected const string Flow = "hello";
 
-    protected static string Steps => $"[{Trigger}, {InApp("in_app", 1)}, {End(2)}]";
+    protected static string FlowSteps => $"[{Trigger}, {InApp("in_app", 1)}, {End(2)}]";
 
     /// <summary>A new project holding the published notiflow <see cref="Flow"/>.</summary>
-    protected async Task<TestProject> ProjectWithFlowAsync() => await PublishAsync(await NewProjectAsync(), Flow, Steps);
+    protected async Task<TestProject> ProjectWithFlowAsync() => await PublishAsync(await NewProjectAsync(), Flow, FlowSteps);
 
     protected Task<ApiResponse> AdminRun(TestProject p, string body, IReadOnlyDictionary<string, string>? headers = null, string handle = Flow) =>
         Admin(p, HttpMethod.Post, $"/admin/v1/notiflows/{handle}/run", body, headers);
