@@ -17,24 +17,27 @@ public sealed class UserWriter(IdGenerator ids)
         {
             return result;
         }
-        var existing = (await UserStore.GetByExternalIdsAsync(s, projectId, inputs.Select(i => i.ExternalId).Distinct().ToList(), ct))
-            .ToDictionary(u => u.ExternalId, StringComparer.Ordinal);
+        var externalIds = inputs.Select(i => i.ExternalId).Distinct(StringComparer.Ordinal).ToList();
+        var existing = (await UserStore.LockByExternalIdsAsync(s, projectId, externalIds, ct)).ToDictionary(u => u.ExternalId, StringComparer.Ordinal);
         // Every mention is applied in order (the actor may also be a recipient; a run may name a user twice), one write per user.
         foreach (var mentions in inputs.GroupBy(i => i.ExternalId, StringComparer.Ordinal))
         {
             var externalId = mentions.Key;
-            var isNew = !existing.TryGetValue(externalId, out var row);
-            row ??= new UserRow { Id = ids.New(), ProjectId = projectId, ExternalId = externalId, CreatedAt = now, UpdatedAt = now };
+            if (!existing.TryGetValue(externalId, out var row))
+            {
+                row = new UserRow { Id = ids.New(), ProjectId = projectId, ExternalId = externalId, CreatedAt = now, UpdatedAt = now };
+                ApplyAll(row, mentions);
+                if (await UserStore.InsertIfAbsentAsync(s, row, ct))
+                {
+                    result[externalId] = row;
+                    continue;
+                }
+                // Created by a concurrent request since we looked (PostgreSQL): merge into that one instead.
+                row = (await UserStore.LockByExternalIdsAsync(s, projectId, [externalId], ct))[0];
+            }
             var before = Snapshot(row);
-            foreach (var input in mentions)
-            {
-                Apply(row, input);
-            }
-            if (isNew)
-            {
-                await UserStore.InsertAsync(s, row, ct);
-            }
-            else if (Snapshot(row) != before)
+            ApplyAll(row, mentions);
+            if (Snapshot(row) != before)
             {
                 row.UpdatedAt = now;
                 await UserStore.UpdateAsync(s, row, ct);
@@ -42,6 +45,14 @@ public sealed class UserWriter(IdGenerator ids)
             result[externalId] = row;
         }
         return result;
+    }
+
+    private static void ApplyAll(UserRow row, IEnumerable<UserInput> mentions)
+    {
+        foreach (var input in mentions)
+        {
+            Apply(row, input);
+        }
     }
 
     /// <summary>Applies supplied attributes; returns whether anything changed.</summary>

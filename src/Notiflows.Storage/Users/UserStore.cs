@@ -14,6 +14,20 @@ public static class UserStore
             VALUES (@Id, @ProjectId, @ExternalId, @Email, @Phone, @FirstName, @LastName, @Avatar, @Locale, @Timezone, @CustomFields, @CreatedAt, @UpdatedAt)
             """, u, ct);
 
+    /// <summary>Inserts the user unless one with its external id exists (created concurrently): false then.</summary>
+    public static async Task<bool> InsertIfAbsentAsync(DbSession s, UserRow u, CancellationToken ct) =>
+        await s.ExecuteAsync($"""
+            INSERT INTO users ({Columns})
+            VALUES (@Id, @ProjectId, @ExternalId, @Email, @Phone, @FirstName, @LastName, @Avatar, @Locale, @Timezone, @CustomFields, @CreatedAt, @UpdatedAt)
+            ON CONFLICT (project_id, external_id) DO NOTHING
+            """, u, ct) == 1;
+
+    /// <summary>The users, row-locked in external-id order inside a write on PostgreSQL (concurrent upserts merge, never lose).</summary>
+    public static Task<IReadOnlyList<UserRow>> LockByExternalIdsAsync(DbSession s, Guid projectId, IReadOnlyCollection<string> externalIds, CancellationToken ct) =>
+        s.QueryAsync<UserRow>(
+            $"SELECT {Columns} FROM users WHERE project_id = @projectId AND {s.In("external_id", "@externalIds")} ORDER BY external_id{s.ForUpdate}",
+            new { projectId, externalIds }, ct);
+
     public static Task<int> UpdateAsync(DbSession s, UserRow u, CancellationToken ct) =>
         s.ExecuteAsync("""
             UPDATE users SET email = @Email, phone = @Phone, first_name = @FirstName, last_name = @LastName, avatar = @Avatar,
