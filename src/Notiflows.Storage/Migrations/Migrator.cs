@@ -64,17 +64,32 @@ public sealed partial class Migrator(Db db, TimeProvider time, ILogger<Migrator>
     private static List<(int Version, string Name, string Sql)> Scripts(DbKind kind)
     {
         var assembly = typeof(Migrator).Assembly;
-        var prefix = $"{typeof(Migrator).Namespace}.{kind}.";
+        var prefix = $"{typeof(Migrator).Namespace}.Sql.";
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>
             {
                 var name = n[prefix.Length..^4];
-                return (int.Parse(name[..4], System.Globalization.CultureInfo.InvariantCulture), name, Read(assembly, n));
+                var sql = Read(assembly, n);
+                return (int.Parse(name[..4], System.Globalization.CultureInfo.InvariantCulture), name, kind == DbKind.Sqlite ? ForSqlite(sql) : sql);
             })
             .OrderBy(s => s.Item1)
             .ToList();
     }
+
+    /// <summary>
+    /// The migrations are written once, for PostgreSQL; SQLite gets the same DDL with its storage classes. Only these
+    /// four types differ, and the schema sticks to SQL both understand (partial indexes, ON CONFLICT, RETURNING).
+    /// </summary>
+    public static string ForSqlite(string sql) => SqliteTypes().Replace(sql, m => m.Value switch
+    {
+        "uuid" => "text",
+        "bytea" => "blob",
+        _ => "integer",
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(uuid|bytea|boolean|bigint)\b")]
+    private static partial System.Text.RegularExpressions.Regex SqliteTypes();
 
     private static string Read(Assembly assembly, string resource)
     {

@@ -10,6 +10,33 @@ namespace Notiflows.Server.Infrastructure.Paging;
 /// </summary>
 public sealed record CursorPage(int Limit, string? After, string? Before)
 {
+    /// <summary>The id bound of an id-keyed list: items older than <see cref="After"/>.</summary>
+    public Guid? OlderId => After is { } a ? Guid.Parse(a) : null;
+
+    /// <summary>The id bound of an id-keyed list: items newer than <see cref="Before"/>.</summary>
+    public Guid? NewerId => Before is { } b ? Guid.Parse(b) : null;
+
+    /// <summary>The SQL order to fetch in: newest first, or oldest first when paging towards newer items.</summary>
+    public string Order => Before is null ? "DESC" : "ASC";
+
+    /// <summary>
+    /// The page of an id-keyed list from rows fetched in <see cref="Order"/> with <c>LIMIT Limit + 1</c>: the extra
+    /// row only tells whether more exist. Items come out newest first whichever way the cursor points.
+    /// </summary>
+    public CursorList<T> Page<T>(IReadOnlyList<T> fetched, string scope, Func<T, Guid> id)
+    {
+        var more = fetched.Count > Limit;
+        var rows = fetched.Take(Limit).ToList();
+        if (Before is not null)
+        {
+            rows.Reverse();
+        }
+        string? Key(int i) => rows.Count > 0 ? Encode(scope, id(rows[i]).ToString()) : null;
+        var hasOlder = Before is null ? more : rows.Count > 0;
+        var hasNewer = Before is null ? After is not null && rows.Count > 0 : more;
+        return new CursorList<T>(rows, new CursorInfo(Key(rows.Count - 1), Key(0), hasOlder, hasNewer, Limit));
+    }
+
     public static ApiError? TryParse(HttpRequest request, string scope, int defaultLimit, int maxLimit, out CursorPage page)
     {
         page = new CursorPage(defaultLimit, null, null);

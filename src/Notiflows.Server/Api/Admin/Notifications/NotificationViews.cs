@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Notiflows.Server.Api.Admin.Users;
 using Notiflows.Storage.Database;
@@ -84,9 +83,4 @@ public static class NotificationViews
         public Guid Id { get; init; }
         public string Handle { get; init; } = "";
     }
-}
-
-internal static class JsonOf
-{
-    public static JsonObject Parse(string json) => JsonSerializer.Deserialize<JsonObject>(json) ?? [];
 }

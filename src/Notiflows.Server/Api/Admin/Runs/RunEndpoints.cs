@@ -63,25 +63,13 @@ public static class AdminRunEndpoints
             {
                 return ApiError.NotFound("run", id);
             }
-            var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
-            var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
-            var rows = (await s.QueryAsync<NotificationRow>($"""
+            var rows = await s.QueryAsync<NotificationRow>($"""
                 SELECT {RunStore.NotificationColumns} FROM notifications
-                WHERE run_id = @runId{DbSession.Bounds("id", older, newer)}
-                ORDER BY id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
-                """, new { runId, older, newer, limit = page.Limit + 1 }, ct)).ToList();
-            var more = rows.Count > page.Limit;
-            rows = rows.Take(page.Limit).ToList();
-            if (newer is not null)
-            {
-                rows.Reverse();
-            }
-            var items = await NotificationViews.SummariesAsync(s, rows, ct);
-            var hasOlder = newer is null ? more : rows.Count > 0;
-            var hasNewer = newer is null ? older is not null && rows.Count > 0 : more;
-            string Key(NotificationRow n) => CursorPage.Encode(scope, n.Id.ToString());
-            return TypedResults.Ok(new CursorList<NotificationSummary>(items,
-                new CursorInfo(rows.Count > 0 ? Key(rows[^1]) : null, rows.Count > 0 ? Key(rows[0]) : null, hasOlder, hasNewer, page.Limit)));
+                WHERE run_id = @runId{DbSession.Bounds("id", page.OlderId, page.NewerId)}
+                ORDER BY id {page.Order} LIMIT @limit
+                """, new { runId, older = page.OlderId, newer = page.NewerId, limit = page.Limit + 1 }, ct);
+            var result = page.Page(rows, scope, n => n.Id);
+            return TypedResults.Ok(new CursorList<NotificationSummary>(await NotificationViews.SummariesAsync(s, result.Items, ct), result.Page));
         }, ct);
     }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Notiflows.Server.Infrastructure;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Runs;
 
@@ -39,9 +37,4 @@ public static class RunViews
         public string Handle { get; init; } = "";
         public int VersionNumber { get; init; }
     }
-}
-
-internal static class RunJson
-{
-    public static string Serialize(object value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
 }

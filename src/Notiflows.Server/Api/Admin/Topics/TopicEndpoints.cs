@@ -130,23 +130,12 @@ public static class TopicEndpoints
         {
             return error;
         }
-        var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
-        var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
-        var rows = (await db.ReadAsync(s => s.QueryAsync<TopicResponse>($"""
+        var rows = await db.ReadAsync(s => s.QueryAsync<TopicResponse>($"""
             SELECT t.id, t.name, (SELECT COUNT(*) FROM subscriptions s WHERE s.topic_id = t.id) AS subscriber_count, t.created_at FROM topics t
-            WHERE t.project_id = @projectId{DbSession.Bounds("t.id", older, newer)}
-            ORDER BY t.id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
-            """, new { projectId, older, newer, limit = page.Limit + 1 }, ct), ct)).ToList();
-        var more = rows.Count > page.Limit;
-        rows = rows.Take(page.Limit).ToList();
-        if (newer is not null)
-        {
-            rows.Reverse();
-        }
-        string Key(TopicResponse t) => CursorPage.Encode(scope, t.Id.ToString());
-        return TypedResults.Ok(new CursorList<TopicResponse>(rows, new CursorInfo(
-            rows.Count > 0 ? Key(rows[^1]) : null, rows.Count > 0 ? Key(rows[0]) : null,
-            newer is null ? more : rows.Count > 0, newer is null ? older is not null && rows.Count > 0 : more, page.Limit)));
+            WHERE t.project_id = @projectId{DbSession.Bounds("t.id", page.OlderId, page.NewerId)}
+            ORDER BY t.id {page.Order} LIMIT @limit
+            """, new { projectId, older = page.OlderId, newer = page.NewerId, limit = page.Limit + 1 }, ct), ct);
+        return TypedResults.Ok(page.Page(rows, scope, t => t.Id));
     }
 
     private static async Task<Results<Ok<TopicResponse>, ApiError>> GetTopic(string topic, HttpContext http, Db db, CancellationToken ct)
@@ -173,25 +162,14 @@ public static class TopicEndpoints
         {
             return error;
         }
-        var older = page.After is { } a ? Guid.Parse(a) : (Guid?)null;
-        var newer = page.Before is { } b ? Guid.Parse(b) : (Guid?)null;
         // Exclusive bounds on created_at, as for the feed (§7.2); a clause only for a bound that is set.
         var filters = (createdAfter is null ? "" : " AND s.created_at > @createdAfter") + (createdBefore is null ? "" : " AND s.created_at < @createdBefore");
-        var rows = (await db.ReadAsync(s => s.QueryAsync<SubscriptionResponse>($"""
+        var rows = await db.ReadAsync(s => s.QueryAsync<SubscriptionResponse>($"""
             {SubscriptionSelect}
-            WHERE t.project_id = @projectId AND t.name = @topic{filters}{DbSession.Bounds("s.id", older, newer)}
-            ORDER BY s.id {(newer is null ? "DESC" : "ASC")} LIMIT @limit
-            """, new { projectId, topic, older, newer, createdAfter, createdBefore, limit = page.Limit + 1 }, ct), ct)).ToList();
-        var more = rows.Count > page.Limit;
-        rows = rows.Take(page.Limit).ToList();
-        if (newer is not null)
-        {
-            rows.Reverse();
-        }
-        string Key(SubscriptionResponse x) => CursorPage.Encode(scope, x.Id.ToString());
-        return TypedResults.Ok(new CursorList<SubscriptionResponse>(rows, new CursorInfo(
-            rows.Count > 0 ? Key(rows[^1]) : null, rows.Count > 0 ? Key(rows[0]) : null,
-            newer is null ? more : rows.Count > 0, newer is null ? older is not null && rows.Count > 0 : more, page.Limit)));
+            WHERE t.project_id = @projectId AND t.name = @topic{filters}{DbSession.Bounds("s.id", page.OlderId, page.NewerId)}
+            ORDER BY s.id {page.Order} LIMIT @limit
+            """, new { projectId, topic, older = page.OlderId, newer = page.NewerId, createdAfter, createdBefore, limit = page.Limit + 1 }, ct), ct);
+        return TypedResults.Ok(page.Page(rows, scope, x => x.Id));
     }
 
     private static async Task<IResult> BulkSubscribe(string topic, HttpContext http, Db db, IdGenerator ids, TimeProvider time, ServerSettings settings, CancellationToken ct)

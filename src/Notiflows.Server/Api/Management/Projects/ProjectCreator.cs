@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Notiflows.Core.Channels;
 using Notiflows.Core.Secrets;
 using Notiflows.Server.Infrastructure;
@@ -48,8 +47,3 @@ public sealed class ProjectCreator(IdGenerator ids, TimeProvider time)
 }
 
 public sealed record CreatedProject(Guid Id, string PublicKey, string SecretKey);
-
-internal static class JsonElements
-{
-    public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
-}
