@@ -151,7 +151,7 @@ internal static class E2eScenario
             }
             // Poll often at first, then back off so slow deliveries do not flood the server: ≤ ~10 % error.
             var elapsed = Stopwatch.GetElapsedTime(t0);
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(elapsed.TotalMilliseconds / 10, 2, 100)), ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(elapsed.TotalMilliseconds / 10, 2, 1000)), ct);
         }
         return null;
     }

@@ -35,26 +35,27 @@ internal static class Engine
         }
     }
 
-    /// <summary>Waits until no run is pending or running. Returns false on timeout.</summary>
-    public static async Task<bool> WaitIdleAsync(Api api, TimeSpan timeout, CancellationToken ct)
+    /// <summary>Waits until no run is pending or running and no job is queued. Returns false on timeout.</summary>
+    public static async Task<bool> WaitIdleAsync(DbProbe probe, TimeSpan timeout, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
+        var lastPrint = TimeSpan.Zero;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (Stopwatch.GetElapsedTime(start) < timeout)
         {
-            if (!await AnyAsync(api, "pending", ct) && !await AnyAsync(api, "running", ct))
+            var (runs, jobs) = await probe.ReadAsync(ct);
+            if (runs == 0 && jobs == 0)
             {
                 return true;
+            }
+            if (Stopwatch.GetElapsedTime(start) - lastPrint > TimeSpan.FromSeconds(10))
+            {
+                lastPrint = Stopwatch.GetElapsedTime(start);
+                Console.WriteLine($"  waiting for the engine: {runs} open runs, {jobs} queued jobs");
             }
             await timer.WaitForNextTickAsync(ct);
         }
         return false;
-    }
-
-    private static async Task<bool> AnyAsync(Api api, string status, CancellationToken ct)
-    {
-        using var doc = await api.ExpectAsync(HttpMethod.Get, $"admin/v1/runs?status={status}&limit=1", null, ct);
-        return doc.RootElement.GetProperty("items").GetArrayLength() > 0;
     }
 
     public static string? Str(this JsonElement e, string name) =>

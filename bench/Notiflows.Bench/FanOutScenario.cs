@@ -19,7 +19,7 @@ internal static class FanOutScenario
     private const int SetupParallelism = 4;
 
     public static async Task<FanOutResult> RunAsync(
-        Api api, Options o, int serverPid, Func<string, CancellationToken, Task<BaselineResult>> baseline, CancellationToken ct)
+        Api api, DbProbe probe, Options o, int serverPid, Func<string, CancellationToken, Task<BaselineResult>> baseline, CancellationToken ct)
     {
         var n = o.Subscribers;
         Console.WriteLine($"fanout: creating {n} users and subscribing them to '{Engine.Topic}'");
@@ -40,7 +40,7 @@ internal static class FanOutScenario
                 }
             });
         Console.WriteLine($"  users accepted in {setup.Elapsed.TotalSeconds:0.0} s; waiting for the no-op runs to finish");
-        if (!await Engine.WaitIdleAsync(api, o.Timeout, ct))
+        if (!await Engine.WaitIdleAsync(probe, o.Timeout, ct))
         {
             Console.WriteLine("  the no-op runs did not finish within --timeout; continuing anyway");
         }

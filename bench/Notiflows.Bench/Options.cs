@@ -7,7 +7,7 @@ internal sealed class Options
 {
     public string Db { get; private set; } = "sqlite";
     public string? Postgres { get; private set; }
-    public bool KeepDatabase { get; private set; }
+    public bool KeepData { get; private set; }
     public string Scenario { get; private set; } = "all";
     public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(15);
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(3);
@@ -28,7 +28,7 @@ internal sealed class Options
 
           --db sqlite|postgres           database of the server under test (default sqlite)
           --postgres "<npgsql conn>"     PostgreSQL server to create a fresh database in (or env NOTIFLOWS_BENCH_POSTGRES)
-          --keep-db                      keep the fresh PostgreSQL database after the run
+          --keep-data                    keep the server's data directory (SQLite database, server.log) and the PostgreSQL database
           --scenario trigger|fanout|e2e|all   (default all)
           --duration <s>                 measured time of trigger and e2e (default 15)
           --warmup <s>                   warm-up before trigger measurement (default 3)
@@ -53,7 +53,7 @@ internal sealed class Options
             {
                 case "--db": o.Db = Next(); break;
                 case "--postgres": o.Postgres = Next(); break;
-                case "--keep-db": o.KeepDatabase = true; break;
+                case "--keep-data": o.KeepData = true; break;
                 case "--scenario": o.Scenario = Next(); break;
                 case "--duration": o.Duration = TimeSpan.FromSeconds(Seconds()); break;
                 case "--warmup": o.Warmup = TimeSpan.FromSeconds(Seconds()); break;

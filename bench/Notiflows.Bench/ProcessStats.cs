@@ -73,6 +73,24 @@ internal static class ProcessStats
         }
     }
 
+    /// <summary>Busy and total jiffies of all CPUs since boot (first line of /proc/stat).</summary>
+    public static (long Busy, long Total) MachineJiffies()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/stat").First();
+            var v = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+                .Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var total = v.Sum();
+            var idle = v[3] + v[4]; // idle + iowait
+            return (total - idle, total);
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+    }
+
     public static long MemTotalMb()
     {
         try
@@ -106,6 +124,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly double _server0;
     private readonly double _bench0;
+    private readonly (long Busy, long Total) _machine0 = ProcessStats.MachineJiffies();
     private readonly Dictionary<int, double> _db0 = [];
     private readonly Dictionary<int, double> _dbLast = [];
 
@@ -125,12 +144,15 @@ internal sealed class ResourceMeter : IAsyncDisposable
         _loop = LoopAsync(_stop.Token);
     }
 
-    public ResourceFigures Figures => new(MaxRssKb / 1024.0, ServerCores, DbCores, BenchCores);
+    public ResourceFigures Figures => new(MaxRssKb / 1024.0, ServerCores, DbCores, BenchCores, MachineCores);
 
     public long MaxRssKb { get; private set; }
     public double ServerCores { get; private set; }
     public double DbCores { get; private set; }
     public double BenchCores { get; private set; }
+
+    /// <summary>Cores busy on the whole machine (every process, including ones unrelated to the benchmark).</summary>
+    public double MachineCores { get; private set; }
 
     private async Task LoopAsync(CancellationToken ct)
     {
@@ -178,8 +200,12 @@ internal sealed class ResourceMeter : IAsyncDisposable
             db += last - _db0.GetValueOrDefault(pid);
         }
         DbCores = db / wall;
+        var (busy, total) = ProcessStats.MachineJiffies();
+        MachineCores = total > _machine0.Total
+            ? (double)(busy - _machine0.Busy) / (total - _machine0.Total) * Environment.ProcessorCount
+            : 0;
     }
 }
 
-/// <summary>Max server RSS (MB) during a scenario and the average CPU cores used by server, database and harness.</summary>
-internal readonly record struct ResourceFigures(double MaxRssMb, double ServerCores, double DbCores, double BenchCores);
+/// <summary>Max server RSS (MB) during a scenario; average CPU cores used by server, database, harness and the whole machine.</summary>
+internal readonly record struct ResourceFigures(double MaxRssMb, double ServerCores, double DbCores, double BenchCores, double MachineCores);

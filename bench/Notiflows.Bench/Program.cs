@@ -71,11 +71,12 @@ try
     Console.WriteLine($"Server pid {server.Pid} on {server.BaseAddress} (data {server.DataDir}, log {server.LogPath})");
     using var api = new Api(server.BaseAddress, o.Clients);
     await Engine.SetUpAsync(api, ct);
+    var probe = new DbProbe(databaseUrl, Path.Combine(server.DataDir, "notiflows.db"));
 
     async Task Drain(string scenario)
     {
         var watch = Stopwatch.StartNew();
-        var idle = await Engine.WaitIdleAsync(api, o.Timeout, ct);
+        var idle = await Engine.WaitIdleAsync(probe, o.Timeout, ct);
         report.Add(scenario, "engine drain after the load (s)", idle ? Report.F1(watch.Elapsed.TotalSeconds) : $"not idle after {o.Timeout.TotalSeconds:0}");
         Console.WriteLine($"  engine drained in {watch.Elapsed.TotalSeconds:0.0} s{(idle ? "" : " (timeout)")}");
     }
@@ -94,7 +95,7 @@ try
         Task<BaselineResult> Baseline(string runId, CancellationToken token) => dbUrl is null
             ? Notiflows.Bench.Baseline.SqliteAsync(Path.Combine(dataDir, "notiflows.db"), runId, o.Subscribers, token)
             : Notiflows.Bench.Baseline.PostgresAsync(dbUrl, runId, o.Subscribers, token);
-        var r = await FanOutScenario.RunAsync(api, o, server.Pid, Baseline, ct);
+        var r = await FanOutScenario.RunAsync(api, probe, o, server.Pid, Baseline, ct);
         report.AddFanOut(r, postgres);
         await Drain("fanout");
     }
@@ -119,7 +120,18 @@ finally
         Console.Error.WriteLine($"The server exited during the run; see {server.LogPath}");
     }
     server?.Dispose();
-    if (benchDb is not null && admin is not null && !o.KeepDatabase)
+    if (server is not null && !o.KeepData)
+    {
+        try
+        {
+            Directory.Delete(server.DataDir, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"could not delete {server.DataDir}: {e.Message}");
+        }
+    }
+    if (benchDb is not null && admin is not null && !o.KeepData)
     {
         try
         {

@@ -58,7 +58,8 @@ internal sealed class Report
 
     private void AddResources(string scenario, ResourceFigures f)
     {
-        Add(scenario, "CPU cores: server / database / harness", $"{F2(f.ServerCores)} / {F2(f.DbCores)} / {F2(f.BenchCores)}");
+        Add(scenario, "CPU cores: server / database / harness / whole machine",
+            $"{F2(f.ServerCores)} / {F2(f.DbCores)} / {F2(f.BenchCores)} / {F2(f.MachineCores)} of {Environment.ProcessorCount}");
         Add(scenario, "server max RSS (MB)", F0(f.MaxRssMb));
     }
 
