@@ -28,21 +28,41 @@ internal static class FanOutScenario
             .Select(b => Enumerable.Range(b * Batch, Math.Min(Batch, n - (b * Batch))).Select(i => $"s{i}").ToArray())
             .ToArray();
 
-        // Users: runs of a trigger→end notiflow upsert their recipients (1,000 per request).
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct },
-            async (ids, token) =>
-            {
-                var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["recipients"] = ids });
-                var (status, _) = await api.RunAsync(Engine.Noop, body, token);
-                if (status != HttpStatusCode.Accepted)
-                {
-                    throw new InvalidOperationException($"creating users: run answered {(int)status}");
-                }
-            });
-        Console.WriteLine($"  users accepted in {setup.Elapsed.TotalSeconds:0.0} s; waiting for the no-op runs to finish");
-        if (!await Engine.WaitIdleAsync(probe, o.Timeout, ct))
+        if (string.Equals(o.UsersVia, "put", StringComparison.Ordinal))
         {
-            Console.WriteLine("  the no-op runs did not finish within --timeout; continuing anyway");
+            // Users: one PUT per user, as many in flight as the trigger scenario has clients.
+            var body = Encoding.UTF8.GetBytes("""{"first_name":"Sub"}""");
+            await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = o.Clients, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var (status, doc) = await api.SendAsync(HttpMethod.Put, $"admin/v1/users/s{i}", Api.Body(body), token);
+                    doc?.Dispose();
+                    if ((int)status is < 200 or > 299)
+                    {
+                        throw new InvalidOperationException($"creating users: PUT answered {(int)status}");
+                    }
+                });
+            Console.WriteLine($"  users created in {setup.Elapsed.TotalSeconds:0.0} s");
+        }
+        else
+        {
+            // Users: runs of a trigger→end notiflow upsert their recipients (1,000 per request); the engine then has to run
+            // those notifications too, so wait for it.
+            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct },
+                async (ids, token) =>
+                {
+                    var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["recipients"] = ids });
+                    var (status, _) = await api.RunAsync(Engine.Noop, body, token);
+                    if (status != HttpStatusCode.Accepted)
+                    {
+                        throw new InvalidOperationException($"creating users: run answered {(int)status}");
+                    }
+                });
+            Console.WriteLine($"  users accepted in {setup.Elapsed.TotalSeconds:0.0} s; waiting for the no-op runs to finish");
+            if (!await Engine.WaitIdleAsync(probe, o.Timeout, ct))
+            {
+                Console.WriteLine("  the no-op runs did not finish within --timeout; continuing anyway");
+            }
         }
         var usersDone = setup.Elapsed.TotalSeconds;
         long failed = 0;
@@ -108,6 +128,14 @@ internal static class FanOutScenario
         var rate = reached / seconds;
         Console.WriteLine($"  run {status} after {seconds:0.0} s: {reached} notifications, {rate:0} recipients/s");
         var error = completed ? null : $"run {status} after {seconds:0} s (timeout {o.Timeout.TotalSeconds:0} s), {reached}/{n} done";
+        if (status is "pending" or "running")
+        {
+            // Timed out: cancel the rest so the next scenario does not run behind this backlog.
+            var (cancel, doc) = await api.SendAsync(HttpMethod.Post, $"admin/v1/runs/{runId}/cancel", null, ct);
+            doc?.Dispose();
+            Console.WriteLine($"  timed out: cancelled the run ({(int)cancel})");
+            error += $"; run cancelled ({(int)cancel})";
+        }
 
         BaselineResult? b = null;
         try

@@ -16,6 +16,7 @@ internal sealed class Options
     public int Subscribers { get; private set; } = 100_000;
     public double Rate { get; private set; } = 500;
     public int SampleEvery { get; private set; } = 10;
+    public string UsersVia { get; private set; } = "runs";
     public bool NoBuild { get; private set; }
     public string? Markdown { get; private set; }
     public IReadOnlyList<string> Raw { get; private set; } = [];
@@ -34,6 +35,8 @@ internal sealed class Options
           --warmup <s>                   warm-up before trigger measurement (default 3)
           --clients <n>                  concurrent clients of the trigger scenario (default 64)
           --subscribers <n>              topic subscribers of the fan-out scenario (default 100000)
+          --users-via runs|put           fan-out set-up: create users by runs of a trigger→end notiflow, 1,000
+                                         recipients each (default), or by parallel PUT /admin/v1/users/{id}
           --rate <runs/s>                e2e send rate (default 500)
           --sample-every <n>             e2e: follow every n-th run to its delivery (default 10)
           --timeout <s>                  cap for any wait on the server (default 600)
@@ -62,6 +65,7 @@ internal sealed class Options
                 case "--subscribers": o.Subscribers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate": o.Rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--sample-every": o.SampleEvery = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--users-via": o.UsersVia = Next(); break;
                 case "--no-build": o.NoBuild = true; break;
                 case "--markdown": o.Markdown = Next(); break;
                 default: throw new ArgumentException($"unknown option {a}");
@@ -74,6 +78,10 @@ internal sealed class Options
         if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "all"))
         {
             throw new ArgumentException("--scenario must be trigger, fanout, e2e or all");
+        }
+        if (o.UsersVia is not ("runs" or "put"))
+        {
+            throw new ArgumentException("--users-via must be runs or put");
         }
         if (string.Equals(o.Db, "postgres", StringComparison.Ordinal))
         {
