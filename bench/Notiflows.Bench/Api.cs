@@ -21,9 +21,17 @@ internal sealed class Api : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(300) };
         _http.DefaultRequestHeaders.Add("x-notiflows-secret-key", ServerHost.SecretKey);
     }
+
+    /// <summary>
+    /// A second client with its own small connection pool for observing requests (polling runs and notifications), so
+    /// they never queue behind the load in the main pool and their timing reflects the server, not the harness.
+    /// </summary>
+    public Api Observer => LazyInitializer.EnsureInitialized(ref _observer, () => new Api(_http.BaseAddress!, 16));
+
+    private Api? _observer;
 
     public static ByteArrayContent Body(byte[] utf8)
     {
@@ -95,5 +103,9 @@ internal sealed class Api : IDisposable
         return (status, null);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _observer?.Dispose();
+        _http.Dispose();
+    }
 }

@@ -63,7 +63,7 @@ internal static class E2eScenario
                 }
                 if (follow)
                 {
-                    var ok = await FollowAsync(api, runId, t0, o.Timeout, ct);
+                    var ok = await FollowAsync(api.Observer, runId, t0, o.Timeout, ct);
                     if (ok is { } ticks)
                     {
                         lock (delivered)

@@ -103,7 +103,7 @@ internal static class FanOutScenario
             var lastPrint = TimeSpan.Zero;
             while (clock.Elapsed < o.Timeout && await timer.WaitForNextTickAsync(ct))
             {
-                using var doc = await api.ExpectAsync(HttpMethod.Get, $"admin/v1/runs/{runId}", null, ct);
+                using var doc = await api.Observer.ExpectAsync(HttpMethod.Get, $"admin/v1/runs/{runId}", null, ct);
                 var run = doc.RootElement;
                 status = run.Str("status") ?? "?";
                 var counts = run.GetProperty("notification_counts");
