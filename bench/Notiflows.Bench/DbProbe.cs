@@ -1,0 +1,25 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Notiflows.Bench;
+
+/// <summary>
+/// Reads the server's database directly to tell when the engine is idle (no open run, no queued job): the Admin API has no
+/// run list yet. Read-only queries; one short-lived connection each.
+/// </summary>
+internal sealed class DbProbe(string? postgres, string sqlitePath)
+{
+    public async Task<(long OpenRuns, long Jobs)> ReadAsync(CancellationToken ct)
+    {
+        await using DbConnection c = postgres is null
+            ? new SqliteConnection($"Data Source={sqlitePath};Mode=ReadOnly;Pooling=False")
+            : new NpgsqlConnection(postgres);
+        await c.OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT (SELECT count(*) FROM runs WHERE status IN ('pending', 'running')), (SELECT count(*) FROM jobs)";
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+}
