@@ -31,6 +31,7 @@ public static class ServerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new Db(DatabaseSettings.Resolve(settings.DatabaseUrl, settings.DataDir)));
         services.AddSingleton<Migrator>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<MasterKey>();
         services.AddSingleton<IdGenerator>();
         services.AddSingleton<RateLimiter>();

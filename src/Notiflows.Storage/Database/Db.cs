@@ -13,6 +13,7 @@ public sealed class Db : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqlite = "";
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private SqliteConnection? _writer;
 
     public Db(DatabaseSettings settings)
     {
@@ -47,11 +48,7 @@ public sealed class Db : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in a read-write transaction and commits it.</summary>
     public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
     {
-        if (Kind == DbKind.Sqlite)
-        {
-            await _sqliteWriter.WaitAsync(ct);
-        }
-        try
+        if (Kind == DbKind.Postgres)
         {
             await using var connection = await OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -59,19 +56,43 @@ public sealed class Db : IAsyncDisposable
             await tx.CommitAsync(ct);
             return result;
         }
+        // SQLite has one writer: one long-lived connection, used by one transaction at a time (no re-open, no re-setup).
+        await _sqliteWriter.WaitAsync(ct);
+        try
+        {
+            _writer ??= (SqliteConnection)await OpenAsync(ct);
+            try
+            {
+                await using var tx = await _writer.BeginTransactionAsync(ct);
+                var result = await work(new DbSession(_writer, tx, Kind));
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (SqliteException)
+            {
+                // A failed connection is not reused; an ordinary statement error rolled its transaction back already.
+                await _writer.DisposeAsync();
+                _writer = null;
+                throw;
+            }
+        }
         finally
         {
-            if (Kind == DbKind.Sqlite)
-            {
-                _sqliteWriter.Release();
-            }
+            _sqliteWriter.Release();
         }
     }
 
     /// <summary>Runs <paramref name="work"/> on a connection without an explicit transaction.</summary>
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        if (Kind == DbKind.Postgres)
+        {
+            await using var pg = await _postgres!.OpenConnectionAsync(ct);
+            return await work(new DbSession(pg, null, Kind));
+        }
+        // Readers never wait for the writer in WAL mode, and need none of the writer's settings.
+        await using var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
         return await work(new DbSession(connection, null, Kind));
     }
 
@@ -87,6 +108,10 @@ public sealed class Db : IAsyncDisposable
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
+        }
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
         }
         _sqliteWriter.Dispose();
     }

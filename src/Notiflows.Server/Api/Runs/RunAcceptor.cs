@@ -25,7 +25,7 @@ public sealed record TriggeredBy(string Type, Guid Id, string Name);
 /// Accepts a run (§6.5): checks in the spec's order, then one transaction holding the upserted recipients and actor, the
 /// run pinned to its version, its start job and (with an Idempotency-Key) the stored response — 202 only after commit.
 /// </summary>
-public sealed class RunAcceptor(Db db, IdGenerator ids, TimeProvider time, UserWriter users, JobSignal signal)
+public sealed class RunAcceptor(GroupCommit commits, IdGenerator ids, TimeProvider time, UserWriter users, JobSignal signal)
 {
     public async Task<(Guid RunId, ApiError? Error)> AcceptAsync(
         Guid projectId, string handleOrId, JsonElement body, RunSource source, IdempotencyReservation? reservation,
@@ -33,7 +33,7 @@ public sealed class RunAcceptor(Db db, IdGenerator ids, TimeProvider time, UserW
     {
         var errors = new List<FieldError>();
         var request = RunRequestParser.Parse(body, source.Management, errors);
-        var result = await db.WriteAsync<(Guid, ApiError?)>(async s =>
+        var result = await commits.RunAsync<(Guid, ApiError?)>(async s =>
         {
             // Read, not locked: concurrent runs of one notiflow must not queue behind each other; a run pins the version it reads.
             var notiflow = await NotiflowLookup.FindAsync(s, projectId, handleOrId, ct, lockRow: false);
