@@ -20,6 +20,11 @@ public static class Bulk
     public static async Task<int> InsertAsync(
         DbSession s, string table, BulkColumn[] columns, IReadOnlyList<object?[]> rows, string suffix, CancellationToken ct)
     {
+        if (s.Kind == DbKind.Sqlite)
+        {
+            return await EachRowAsync(s, $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES "
+                + $"({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}) {suffix}", columns, rows, ct);
+        }
         var total = 0;
         foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Length)))
         {
@@ -36,6 +41,11 @@ public static class Bulk
     /// <summary>Updates rows by their first column (the key): <c>SET col = v.colN</c> for every other column.</summary>
     public static async Task<int> UpdateAsync(DbSession s, string table, BulkColumn[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
+        if (s.Kind == DbKind.Sqlite)
+        {
+            return await EachRowAsync(s, $"UPDATE {table} SET {string.Join(", ", columns.Skip(1).Select((c, i) => $"{c.Name} = @p{i + 1}"))} "
+                + $"WHERE {columns[0].Name} = @p0", columns, rows, ct);
+        }
         var total = 0;
         foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Length)))
         {
@@ -46,6 +56,38 @@ public static class Bulk
             AppendValues(s, command, sql, columns, chunk, cast: s.Kind == DbKind.Postgres);
             sql.Append($") AS v WHERE {table}.{columns[0].Name} = v.column1");
             command.CommandText = sql.ToString();
+            total += await command.ExecuteNonQueryAsync(ct);
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// SQLite runs in-process: one prepared single-row statement executed per row is its fastest bulk path (a statement
+    /// with thousands of named parameters binds them by name lookup, quadratically).
+    /// </summary>
+    private static async Task<int> EachRowAsync(DbSession s, string sql, BulkColumn[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+        await using var command = s.CreateCommand();
+        command.CommandText = sql;
+        var parameters = columns.Select((c, i) =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = $"@p{i}";
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+        await command.PrepareAsync(ct);
+        var total = 0;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = Convert(s.Kind, row[i]);
+            }
             total += await command.ExecuteNonQueryAsync(ct);
         }
         return total;
