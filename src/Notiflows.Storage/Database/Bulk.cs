@@ -1,6 +1,4 @@
-using System.Data;
 using System.Data.Common;
-using System.Text;
 
 namespace Notiflows.Storage.Database;
 
@@ -8,15 +6,12 @@ namespace Notiflows.Storage.Database;
 public readonly record struct BulkColumn(string Name, string PgType);
 
 /// <summary>
-/// Multi-row statements: one <c>INSERT … VALUES (…), (…)</c> or <c>UPDATE … FROM (VALUES …)</c> per chunk of rows
-/// instead of one statement per row — the difference between a few thousand and tens of thousands of rows a second.
-/// Values are converted to the storage forms here (uuid/text ids, microsecond timestamps, booleans).
+/// Bulk writes. PostgreSQL: one <c>INSERT … SELECT * FROM unnest(arrays)</c> or <c>UPDATE … FROM unnest(arrays)</c> for
+/// all the rows (one round trip, a statement of constant size). SQLite: one prepared statement executed per row (it is
+/// in-process, so a row costs microseconds). Values are converted to the storage forms here (ids, timestamps, booleans).
 /// </summary>
 public static class Bulk
 {
-    // Stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-    private const int MaxParameters = 30_000;
-
     public static async Task<int> InsertAsync(
         DbSession s, string table, BulkColumn[] columns, IReadOnlyList<object?[]> rows, string suffix, CancellationToken ct)
     {
@@ -25,17 +20,36 @@ public static class Bulk
             return await EachRowAsync(s, $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES "
                 + $"({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}) {suffix}", columns, rows, ct);
         }
-        var total = 0;
-        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Length)))
+        if (rows.Count == 0)
         {
-            await using var command = s.CreateCommand();
-            var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ");
-            AppendValues(s, command, sql, columns, chunk, cast: false);
-            sql.Append(' ').Append(suffix);
-            command.CommandText = sql.ToString();
-            total += await command.ExecuteNonQueryAsync(ct);
+            return 0;
         }
-        return total;
+        // PostgreSQL: one array parameter per column and unnest — a tiny statement to parse whatever the row count.
+        await using var command = s.CreateCommand();
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) SELECT * FROM {Unnest(command, columns, rows)} {suffix}";
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary><c>unnest(@c0::uuid[], @c1::text[], …)</c> with one array parameter per column.</summary>
+    private static string Unnest(DbCommand command, BulkColumn[] columns, IReadOnlyList<object?[]> rows)
+    {
+        var parts = new List<string>(columns.Length);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@c{c}";
+            parameter.Value = columns[c].PgType switch
+            {
+                "uuid" => rows.Select(r => (Guid?)r[c]).ToArray(),
+                "bigint" => rows.Select(r => r[c] switch { null => (long?)null, DateTimeOffset t => Timestamps.ToMicros(t), var v => System.Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) }).ToArray(),
+                "integer" => rows.Select(r => r[c] is null ? (int?)null : System.Convert.ToInt32(r[c], System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                "boolean" => rows.Select(r => (bool?)r[c]).ToArray(),
+                _ => (object)rows.Select(r => (string?)r[c]).ToArray(),
+            };
+            command.Parameters.Add(parameter);
+            parts.Add($"@c{c}::{columns[c].PgType}[]");
+        }
+        return $"unnest({string.Join(", ", parts)})";
     }
 
     /// <summary>Updates rows by their first column (the key): <c>SET col = v.colN</c> for every other column.</summary>
@@ -46,19 +60,15 @@ public static class Bulk
             return await EachRowAsync(s, $"UPDATE {table} SET {string.Join(", ", columns.Skip(1).Select((c, i) => $"{c.Name} = @p{i + 1}"))} "
                 + $"WHERE {columns[0].Name} = @p0", columns, rows, ct);
         }
-        var total = 0;
-        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Length)))
+        if (rows.Count == 0)
         {
-            await using var command = s.CreateCommand();
-            var sql = new StringBuilder($"UPDATE {table} SET ");
-            sql.AppendJoin(", ", columns.Skip(1).Select((c, i) => $"{c.Name} = v.column{i + 2}"));
-            sql.Append(" FROM (VALUES ");
-            AppendValues(s, command, sql, columns, chunk, cast: s.Kind == DbKind.Postgres);
-            sql.Append($") AS v WHERE {table}.{columns[0].Name} = v.column1");
-            command.CommandText = sql.ToString();
-            total += await command.ExecuteNonQueryAsync(ct);
+            return 0;
         }
-        return total;
+        await using var command = s.CreateCommand();
+        var names = string.Join(", ", columns.Select((_, i) => $"v{i}"));
+        command.CommandText = $"UPDATE {table} SET {string.Join(", ", columns.Skip(1).Select((c, i) => $"{c.Name} = v.v{i + 1}"))} "
+            + $"FROM {Unnest(command, columns, rows)} AS v({names}) WHERE {table}.{columns[0].Name} = v.v0";
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
@@ -93,32 +103,6 @@ public static class Bulk
         return total;
     }
 
-    private static void AppendValues(DbSession s, DbCommand command, StringBuilder sql, BulkColumn[] columns, object?[][] rows, bool cast)
-    {
-        for (var r = 0; r < rows.Length; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Length; c++)
-            {
-                var name = $"@p{r}_{c}";
-                sql.Append(c == 0 ? "" : ", ").Append(name);
-                if (cast)
-                {
-                    sql.Append("::").Append(columns[c].PgType);
-                }
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = Convert(s.Kind, rows[r][c]);
-                if (rows[r][c] is null)
-                {
-                    parameter.DbType = DbTypeOf(columns[c].PgType);
-                }
-                command.Parameters.Add(parameter);
-            }
-            sql.Append(')');
-        }
-    }
-
     private static object Convert(DbKind kind, object? value) => value switch
     {
         null => DBNull.Value,
@@ -126,14 +110,5 @@ public static class Bulk
         DateTimeOffset t => Timestamps.ToMicros(t),
         bool b => kind == DbKind.Postgres ? b : b ? 1L : 0L,
         _ => value,
-    };
-
-    private static DbType DbTypeOf(string pgType) => pgType switch
-    {
-        "uuid" => DbType.Guid,
-        "bigint" => DbType.Int64,
-        "integer" => DbType.Int32,
-        "boolean" => DbType.Boolean,
-        _ => DbType.String,
     };
 }

@@ -11,12 +11,17 @@ public sealed class GroupCommit
 {
     private const int MaxGroup = 128;
     private readonly Db _db;
-    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>();
 
     public GroupCommit(Db db)
     {
         _db = db;
-        _ = Task.Run(LoopAsync);
+        // SQLite has one writer, so one committer; PostgreSQL takes several transactions at once, so several committers
+        // keep its round trips overlapping while each still groups what queued up behind it.
+        for (var i = 0; i < (db.Kind == DbKind.Postgres ? 4 : 1); i++)
+        {
+            _ = Task.Run(LoopAsync);
+        }
     }
 
     public async Task<T> RunAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
