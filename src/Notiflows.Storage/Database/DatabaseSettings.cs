@@ -16,7 +16,14 @@ public sealed record DatabaseSettings(DbKind Kind, string ConnectionString)
             var path = Path.Combine(dataDir, "notiflows.db");
             return new DatabaseSettings(DbKind.Sqlite, $"Data Source={path};Pooling=True;Default Timeout=30");
         }
-        return new DatabaseSettings(DbKind.Postgres, ToNpgsql(databaseUrl.Trim()));
+        // Automatic preparation: the engine repeats a small set of statements, so PostgreSQL parses and plans each once.
+        var builder = new NpgsqlConnectionStringBuilder(ToNpgsql(databaseUrl.Trim()));
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 256;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return new DatabaseSettings(DbKind.Postgres, builder.ConnectionString);
     }
 
     internal static string ToNpgsql(string value)
