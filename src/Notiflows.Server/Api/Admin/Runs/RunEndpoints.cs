@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notiflows.Core.Common;
@@ -23,6 +24,7 @@ public static class AdminRunEndpoints
     public static void MapAdminRunEndpoints(this RouteGroupBuilder root, RouteNames names)
     {
         var runs = root.MapGroup("/runs").WithTags("Admin: runs");
+        runs.MapGet("", List).WithName(names.Of("ListRuns")).WithSummary("List runs, newest first (cursor paging; filters).");
         runs.MapGet("/{id}", Get).WithName(names.Of("GetRun")).WithSummary("A run with its notification counts and fan-out progress.");
         runs.MapGet("/{id}/notifications", Notifications).WithName(names.Of("ListRunNotifications"))
             .WithSummary("The run's notifications, newest first (cursor paging).");
@@ -31,6 +33,53 @@ public static class AdminRunEndpoints
             .WithRequestBody<CancelByKeyBody>();
         root.MapGet("/notifications/{id}", GetNotification).WithTags("Admin: notifications").WithName(names.Of("GetNotification"))
             .WithSummary("One notification with recipient, actor, deliveries and step executions.");
+    }
+
+    /// <summary><c>GET /runs</c> (§6.6): filters notiflow (handle or id), status, topic, cancellation_key, created_after/before.</summary>
+    private static async Task<Results<Ok<CursorList<RunResponse>>, ApiError>> List(HttpContext http, Db db, CancellationToken ct)
+    {
+        var request = http.Request;
+        if (!QueryParams.TryTimestamp(request, "created_after", out var after, out var error)
+            || !QueryParams.TryTimestamp(request, "created_before", out var before, out error))
+        {
+            return error!;
+        }
+        var status = QueryParams.String(request, "status");
+        if (status is not (null or "pending" or "running" or "completed" or "failed" or "cancelled"))
+        {
+            return ApiError.InvalidParam("status");
+        }
+        var (notiflow, topic, key) = (QueryParams.String(request, "notiflow"), QueryParams.String(request, "topic"), QueryParams.String(request, "cancellation_key"));
+        var projectId = http.Project().Id;
+        var scope = CursorPage.Scope("runs", projectId, notiflow, status, topic, key, after?.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            before?.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        if (CursorPage.TryParse(request, scope, 25, 1000, out var page) is { } pageError)
+        {
+            return pageError;
+        }
+        return await db.ReadAsync<Results<Ok<CursorList<RunResponse>>, ApiError>>(async s =>
+        {
+            Guid? notiflowId = null;
+            if (notiflow is not null)
+            {
+                // An unknown notiflow matches no run: an empty list, like a filter on a status nobody has.
+                notiflowId = (await Api.Management.Notiflows.NotiflowLookup.FindAsync(s, projectId, notiflow, ct, lockRow: false))?.Id ?? Guid.Empty;
+            }
+            var filters = (notiflowId is null ? "" : " AND notiflow_id = @notiflowId") + (status is null ? "" : " AND status = @status")
+                + (topic is null ? "" : " AND topic = @topic") + (key is null ? "" : " AND cancellation_key = @key")
+                + (after is null ? "" : " AND created_at > @after") + (before is null ? "" : " AND created_at < @before");
+            var rows = await s.QueryAsync<RunRow>($"""
+                SELECT {RunStore.RunColumns} FROM runs WHERE project_id = @projectId{filters}{DbSession.Bounds("id", page.OlderId, page.NewerId)}
+                ORDER BY id {page.Order} LIMIT @limit
+                """, new { projectId, notiflowId, status, topic, key, after, before, older = page.OlderId, newer = page.NewerId, limit = page.Limit + 1 }, ct);
+            var result = page.Page(rows, scope, r => r.Id);
+            var items = new List<RunResponse>(result.Items.Count);
+            foreach (var run in result.Items)
+            {
+                items.Add(await RunViews.ViewAsync(s, run, ct));
+            }
+            return TypedResults.Ok(new CursorList<RunResponse>(items, result.Page));
+        }, ct);
     }
 
     private static async Task<Results<Ok<RunResponse>, ApiError>> Get(string id, HttpContext http, Db db, CancellationToken ct)
