@@ -50,11 +50,22 @@ public sealed class Db : IAsyncDisposable
     {
         if (Kind == DbKind.Postgres)
         {
-            await using var connection = await OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var result = await work(new DbSession(connection, tx, Kind));
-            await tx.CommitAsync(ct);
-            return result;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var connection = await OpenAsync(ct);
+                    await using var tx = await connection.BeginTransactionAsync(ct);
+                    var result = await work(new DbSession(connection, tx, Kind));
+                    await tx.CommitAsync(ct);
+                    return result;
+                }
+                catch (PostgresException ex) when (attempt < 3 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                {
+                    // Two transactions locked the same rows in opposite orders (say a cancel and a worker): PostgreSQL
+                    // rolled this one back whole, so running the unit of work again is safe.
+                }
+            }
         }
         // SQLite has one writer: one long-lived connection, used by one transaction at a time (no re-open, no re-setup).
         await _sqliteWriter.WaitAsync(ct);

@@ -54,6 +54,9 @@ public sealed class GroupCommit
             {
                 await _db.WriteAsync(async s =>
                 {
+                    // WriteAsync may run this again after a deadlock: start from a clean slate each time.
+                    Array.Clear(results);
+                    Array.Clear(errors);
                     for (var i = 0; i < group.Count; i++)
                     {
                         await s.ExecuteAsync($"SAVEPOINT unit_{i}", null, CancellationToken.None);
