@@ -1,18 +1,13 @@
 using System.Text.Json.Nodes;
 using Notiflows.Core.Engine;
 using Notiflows.Server.Infrastructure;
-using Notiflows.Storage.Database;
 using Notiflows.Storage.Runs;
 
 namespace Notiflows.Server.Workers;
 
-/// <summary>Writes the delivery a channel step decided (§12.3), at most one per (notification, step).</summary>
+/// <summary>Builds the delivery row a channel step decided (§12.3); it is written keyed by (notification, step).</summary>
 public static class DeliveryWriter
 {
-    public static Task<bool> WriteAsync(
-        DbSession s, Guid id, NotificationRow n, RunRow run, string stepHandle, DeliveryPlan plan, DateTimeOffset now, CancellationToken ct) =>
-        RunStore.InsertDeliveryAsync(s, Build(id, n, run, stepHandle, plan, now), ct);
-
     /// <summary>The delivery row a channel step's decision produces.</summary>
     public static DeliveryRow Build(Guid id, NotificationRow n, RunRow run, string stepHandle, DeliveryPlan plan, DateTimeOffset now)
     {

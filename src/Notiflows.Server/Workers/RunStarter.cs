@@ -146,17 +146,12 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, Notifica
                 new { runId = run.Id, recipients = s.Ids(recipients) }, ct)).ToHashSet();
             recipients = recipients.Where(r => !existing.Contains(r)).ToList();
         }
-        var notifications = recipients.Select(r => new NotificationRow
-        {
-            Id = ids.New(), ProjectId = run.ProjectId, RunId = run.Id, NotiflowId = run.NotiflowId, VersionId = run.VersionId, RecipientId = r,
-            ActorId = run.ActorId, Topic = run.Topic, Status = "pending", NextStep = "", CreatedAt = now, UpdatedAt = now,
-        }).ToList();
+        var trigger = (await versions.GetAsync(s, run.NotiflowId, run.VersionId, ct)).Trigger.Handle;
+        var notifications = recipients.Select(r => New(run, r, trigger, now)).ToList();
         if (notifications.Count > 0)
         {
             // The new notifications run right here, in the fan-out's transaction: most finish without ever needing a job of
             // their own, and the batch commits with its cursor, so a crash redoes the whole batch or none of it.
-            var trigger = await TriggerHandleAsync(s, run, ct);
-            notifications.ForEach(n => n.NextStep = trigger);
             await batch.ProcessAsync(s, notifications, created: true, new Dictionary<Guid, JobRow>(), now, ct);
         }
         run.FanOutCreated += notifications.Count;
@@ -180,13 +175,6 @@ public sealed class RunStarter(IdGenerator ids, RunFinalizer finalizer, Notifica
         await Done(s, job, token, ct);
         await finalizer.CheckAsync(s, run.Id, now, ct);
     }
-
-    private static async Task<string> TriggerHandleAsync(DbSession s, RunRow run, CancellationToken ct) =>
-        await s.QueryOneAsync<string>("SELECT steps FROM notiflow_versions WHERE id = @id", new { id = run.VersionId }, ct) is { } steps
-            ? JsonDocument.Parse(steps).RootElement.EnumerateArray()
-                .First(e => e.GetProperty("type").GetString() == "trigger" && e.GetProperty("parent_step_handle").ValueKind == JsonValueKind.Null)
-                .GetProperty("handle").GetString()!
-            : throw new InvalidOperationException($"Version {run.VersionId} is missing.");
 
     private static async Task Done(DbSession s, JobRow job, string token, CancellationToken ct)
     {

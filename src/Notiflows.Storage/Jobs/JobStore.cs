@@ -17,12 +17,6 @@ public static class JobStore
             ON CONFLICT (kind, target_id) DO UPDATE SET due_at = excluded.due_at, locked_until = NULL, locked_by = NULL, attempts = 0
             """, job, ct);
 
-    public static Task<int> EnqueueManyAsync(DbSession s, IEnumerable<JobRow> jobs, CancellationToken ct) =>
-        s.ExecuteAsync($"""
-            INSERT INTO jobs ({Columns}) VALUES (@Id, @Kind, @TargetId, @DueAt, NULL, NULL, 0, NULL, @CreatedAt)
-            ON CONFLICT (kind, target_id) DO NOTHING
-            """, jobs, ct);
-
     public static Task<IReadOnlyList<JobRow>> ClaimAsync(DbSession s, string token, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
     {
         var skipLocked = s.Kind == DbKind.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
@@ -44,13 +38,4 @@ public static class JobStore
             "UPDATE jobs SET due_at = @dueAt, locked_until = NULL, locked_by = NULL, last_error = @error WHERE id = @id AND locked_by = @token",
             new { id, token, dueAt, error }, ct) == 1;
 
-    /// <summary>Resets the attempt counter after progress, so later failures get the full retry budget.</summary>
-    public static Task<int> ResetAttemptsAsync(DbSession s, Guid id, CancellationToken ct) =>
-        s.ExecuteAsync("UPDATE jobs SET attempts = 0 WHERE id = @id", new { id }, ct);
-
-    public static Task<DateTimeOffset?> NextDueAsync(DbSession s, CancellationToken ct) =>
-        s.QueryOneAsync<DateTimeOffset?>("SELECT MIN(due_at) FROM jobs", null, ct);
-
-    public static Task<int> DeleteForTargetAsync(DbSession s, string kind, Guid targetId, CancellationToken ct) =>
-        s.ExecuteAsync("DELETE FROM jobs WHERE kind = @kind AND target_id = @targetId", new { kind, targetId }, ct);
 }

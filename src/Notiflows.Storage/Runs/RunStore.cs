@@ -50,16 +50,6 @@ public static class RunStore
             $"INSERT INTO notifications ({NotificationColumns}) VALUES ({Params(NotificationColumns)}) ON CONFLICT (run_id, recipient_id) DO NOTHING",
             rows, ct);
 
-    public static Task<int> UpdateNotificationAsync(DbSession s, NotificationRow n, CancellationToken ct) =>
-        s.ExecuteAsync("""
-            UPDATE notifications SET status = @Status, status_reason = @StatusReason, error = @Error, next_step = @NextStep, digest_id = @DigestId,
-                   digested_into_notification_id = @DigestedIntoNotificationId, processed_at = @ProcessedAt, updated_at = @UpdatedAt
-            WHERE id = @Id
-            """, n, ct);
-
-    public static Task<IReadOnlyList<NotificationRow>> GetNotificationsAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
-        s.QueryAsync<NotificationRow>($"SELECT {NotificationColumns} FROM notifications WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids) }, ct);
-
     /// <summary>The notifications, locked on PostgreSQL so a concurrent cancel waits for the step boundary (§12.8).</summary>
     public static Task<IReadOnlyList<NotificationRow>> GetNotificationsForUpdateAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
         s.QueryAsync<NotificationRow>(
@@ -69,25 +59,9 @@ public static class RunStore
         s.QueryOneAsync<NotificationRow>(
             $"SELECT {NotificationColumns} FROM notifications WHERE id = @id AND project_id = @projectId", new { id, projectId }, ct);
 
-    public static Task<int> UpsertStepAsync(DbSession s, StepExecutionRow e, CancellationToken ct) =>
-        s.ExecuteAsync($"""
-            INSERT INTO step_executions ({StepColumns}) VALUES ({Params(StepColumns)})
-            ON CONFLICT (notification_id, step_handle) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
-                branch_handle = excluded.branch_handle, completed_at = excluded.completed_at
-            """, e, ct);
-
     public static Task<IReadOnlyList<StepExecutionRow>> GetStepsAsync(DbSession s, Guid notificationId, CancellationToken ct) =>
         s.QueryAsync<StepExecutionRow>(
             $"SELECT {StepColumns} FROM step_executions WHERE notification_id = @notificationId ORDER BY seq", new { notificationId }, ct);
-
-    public static Task<int> CountStepsAsync(DbSession s, Guid notificationId, CancellationToken ct) =>
-        s.ScalarAsync<int>("SELECT COUNT(*) FROM step_executions WHERE notification_id = @notificationId", new { notificationId }, ct);
-
-    /// <summary>Inserts the delivery unless the notification already has one for this step (a re-run step changes nothing).</summary>
-    public static async Task<bool> InsertDeliveryAsync(DbSession s, DeliveryRow d, CancellationToken ct) =>
-        await s.ExecuteAsync(
-            $"INSERT INTO deliveries ({DeliveryColumns}) VALUES ({Params(DeliveryColumns)}) ON CONFLICT (notification_id, step_handle) DO NOTHING",
-            d, ct) == 1;
 
     public static Task<IReadOnlyList<DeliveryRow>> GetDeliveriesAsync(DbSession s, Guid notificationId, CancellationToken ct) =>
         s.QueryAsync<DeliveryRow>(
