@@ -1,4 +1,6 @@
+using Notiflows.Core.Channels;
 using Notiflows.Core.Conditions;
+using Notiflows.Core.Users;
 
 namespace Notiflows.Core.Engine;
 
@@ -20,14 +22,20 @@ public interface IRecipientFacts
     bool HasChannelSettings(ChannelTarget channel);
 }
 
-/// <summary>Facts for a recipient who has set nothing: everything allowed, no channel settings.</summary>
-public sealed class NoRecipientFacts : IRecipientFacts
+/// <summary>
+/// A recipient's preferences (§12.4) and what it has on each channel (§14.3): the channels with settings — for mobile
+/// push, only settings holding at least one device token — and the web-push channels with at least one subscription.
+/// </summary>
+public sealed class RecipientFacts(PreferenceSet preferences, IReadOnlySet<Guid> channelsWithSettings, IReadOnlySet<Guid> channelsWithSubscriptions)
+    : IRecipientFacts
 {
-    public static readonly NoRecipientFacts Instance = new();
+    /// <summary>A recipient who has set nothing: everything allowed, no channel settings.</summary>
+    public static readonly RecipientFacts None = new(PreferenceSet.Empty, new HashSet<Guid>(), new HashSet<Guid>());
 
-    public bool Allows(NotiflowInfo notiflow, string channelType) => true;
+    public bool Allows(NotiflowInfo notiflow, string channelType) => preferences.Allows(notiflow.Id, notiflow.IncludeInPreferences, channelType);
 
-    public bool HasChannelSettings(ChannelTarget channel) => false;
+    public bool HasChannelSettings(ChannelTarget channel) =>
+        channel.Type == ChannelTypes.WebPush ? channelsWithSubscriptions.Contains(channel.Id) : channelsWithSettings.Contains(channel.Id);
 }
 
 /// <summary>Everything one step decision reads.</summary>

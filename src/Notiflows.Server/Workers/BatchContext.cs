@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Notiflows.Core.Engine;
+using Notiflows.Core.Users;
 using Notiflows.Server.Api.Admin.Users;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Runs;
@@ -14,11 +15,14 @@ public sealed class BatchContext
     private readonly Dictionary<Guid, ChannelDirectory> _channels = [];
     private Dictionary<(Guid, string), StepState> _steps = [];
     private Dictionary<Guid, int> _stepCounts = [];
+    // Each recipient's preferences and channel settings (absent: none set).
+    private Dictionary<Guid, RecipientFacts> _facts = [];
 
     public Dictionary<Guid, RunRow> Runs { get; private init; } = [];
     public Dictionary<Guid, NotiflowInfo> Notiflows { get; private init; } = [];
     public Dictionary<Guid, StepGraph> Graphs { get; } = [];
     public Dictionary<Guid, JsonObject> Users { get; private init; } = [];
+
 
     public static async Task<BatchContext> LoadAsync(
         DbSession s, IReadOnlyList<NotificationRow> notifications, bool created, VersionCache versions, CancellationToken ct)
@@ -34,6 +38,7 @@ public sealed class BatchContext
                 .ToDictionary(m => m.Id, m => new NotiflowInfo(m.Id, m.Handle, m.Name, m.IncludeInPreferences)),
             Users = (await UserStore.GetByIdsAsync(s, userIds, ct)).ToDictionary(u => u.Id, UserResponse.Json),
         };
+        context._facts = await LoadFactsAsync(s, notifications.Select(n => n.RecipientId).Distinct().ToList(), ct);
         foreach (var n in notifications.DistinctBy(n => n.VersionId))
         {
             context.Graphs[n.VersionId] = await versions.GetAsync(s, n.NotiflowId, n.VersionId, ct);
@@ -48,6 +53,32 @@ public sealed class BatchContext
         }
         return context;
     }
+
+    public IRecipientFacts FactsOf(Guid recipientId) => _facts.GetValueOrDefault(recipientId) ?? RecipientFacts.None;
+
+    private static async Task<Dictionary<Guid, RecipientFacts>> LoadFactsAsync(DbSession s, List<Guid> recipients, CancellationToken ct)
+    {
+        var ids = s.Ids(recipients);
+        var preferences = (await s.QueryAsync<UserBlob>(
+            $"SELECT user_id, preferences AS blob FROM user_preferences WHERE {s.In("user_id", "@ids")}", new { ids }, ct)).ToDictionary(p => p.UserId, p => p.Blob);
+        var settings = await s.QueryAsync<UserBlob>(
+            $"SELECT user_id, channel_id, settings AS blob FROM channel_settings WHERE {s.In("user_id", "@ids")}", new { ids }, ct);
+        var subscriptions = await s.QueryAsync<UserBlob>(
+            $"SELECT DISTINCT user_id, channel_id FROM channel_subscriptions WHERE {s.In("user_id", "@ids")}", new { ids }, ct);
+        var facts = new Dictionary<Guid, RecipientFacts>();
+        foreach (var user in preferences.Keys.Concat(settings.Select(x => x.UserId)).Concat(subscriptions.Select(x => x.UserId)).Distinct())
+        {
+            facts[user] = new RecipientFacts(
+                PreferenceSet.Parse(preferences.GetValueOrDefault(user)),
+                settings.Where(x => x.UserId == user && Reachable(x.Blob)).Select(x => x.ChannelId).ToHashSet(),
+                subscriptions.Where(x => x.UserId == user).Select(x => x.ChannelId).ToHashSet());
+        }
+        return facts;
+    }
+
+    /// <summary>Settings reach the user unless they are push settings whose device tokens have all gone (§14.3).</summary>
+    private static bool Reachable(string settings) =>
+        JsonNode.Parse(settings) is not JsonObject o || o["device_tokens"] is not JsonArray tokens || tokens.Count > 0;
 
     public JsonObject Data(RunRow run)
     {
@@ -82,6 +113,13 @@ public sealed class BatchContext
         public string StepHandle { get; init; } = "";
         public string Outcome { get; init; } = "";
         public DateTimeOffset StartedAt { get; init; }
+    }
+
+    private sealed class UserBlob
+    {
+        public Guid UserId { get; init; }
+        public Guid ChannelId { get; init; }
+        public string Blob { get; init; } = "";
     }
 
     private sealed class NotiflowMeta

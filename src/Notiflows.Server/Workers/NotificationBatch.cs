@@ -99,9 +99,10 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         n.Status = "processing";
         n.UpdatedAt = now;
         var channels = await context.ChannelsAsync(s, n.ProjectId, ct);
+        var facts = context.FactsOf(n.RecipientId);
         while (handle is not null)
         {
-            var decision = StepDecider.Decide(new StepInput(graph, handle, values, notiflow, n.Id, now, channels, NoRecipientFacts.Instance));
+            var decision = StepDecider.Decide(new StepInput(graph, handle, values, notiflow, n.Id, now, channels, facts));
             var step = decision.Step;
             switch (decision)
             {
