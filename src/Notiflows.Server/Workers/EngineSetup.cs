@@ -9,6 +9,7 @@ public static class EngineSetup
     public static IServiceCollection AddEngine(this IServiceCollection services)
     {
         services.AddSingleton<UserWriter>();
+        services.AddSingleton<UserEraser>();
         services.AddSingleton<RunAcceptor>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<VersionCache>();

@@ -39,9 +39,7 @@ public static class UserEndpoints
         {
             return bodyError;
         }
-        // §4.1: path parameters are URL-decoded, but ASP.NET Core leaves an encoded '/' (%2F) as is in route values; decode
-        // it so that "a%2Fb" is the forbidden "a/b" (422 format) rather than a user literally named "a%2Fb".
-        userId = userId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        userId = UserPaths.ExternalId(userId); // "a%2Fb" is the forbidden "a/b" (422 format)
         var errors = new List<FieldError>();
         UserFields.CheckExternalId(userId, "external_id", errors);
         var r = new ObjectReader(body, "", errors);
