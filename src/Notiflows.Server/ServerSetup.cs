@@ -1,6 +1,7 @@
 using Notiflows.Server.Api.Admin;
 using Notiflows.Server.Api.Management;
 using Notiflows.Server.Api.Management.Projects;
+using Notiflows.Server.Api.User;
 using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Health;
@@ -36,6 +37,7 @@ public static class ServerSetup
         services.AddSingleton<IdGenerator>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<KeyCache>();
+        services.AddSingleton<UserAuth>();
         services.AddSingleton<ProjectCreator>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupService>();
@@ -49,6 +51,7 @@ public static class ServerSetup
     public static WebApplication UseNotiflowsServer(this WebApplication app)
     {
         app.UseMiddleware<ProtocolMiddleware>();
+        app.UseMiddleware<UserCors>();
         app.UseRouting();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json").ExcludeFromDescription();
@@ -56,6 +59,7 @@ public static class ServerSetup
             .ExcludeFromDescription();
         app.MapManagementApi();
         app.MapAdminApi();
+        app.MapUserApi();
         foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
         {
             mapper.Map(app);

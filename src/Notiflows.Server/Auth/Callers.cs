@@ -14,6 +14,9 @@ public static class CallerContext
     public static ManagementCaller Management(this HttpContext context) =>
         context.Features.Get<ManagementCaller>() ?? throw new InvalidOperationException("No Management caller on this request.");
 
+    public static UserCaller EndUser(this HttpContext context) =>
+        context.Features.Get<UserCaller>() ?? throw new InvalidOperationException("No user on this request.");
+
     public static ProjectRow Project(this HttpContext context) =>
         context.Features.Get<ProjectScope>()?.Project ?? throw new InvalidOperationException("No project on this request.");
 }

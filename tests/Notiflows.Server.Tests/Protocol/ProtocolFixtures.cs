@@ -25,7 +25,7 @@ public sealed class SqliteProtocolFixture() : ProtocolFixture(DbKind.Sqlite);
 
 public sealed class PostgresProtocolFixture() : ProtocolFixture(DbKind.Postgres);
 
-/// <summary>A host whose Management and Admin buckets are tiny, so the 429 path is reachable in a few requests.</summary>
+/// <summary>A host whose Management, Admin and User buckets are tiny, so the 429 path is reachable in a few requests.</summary>
 public abstract class RateLimitFixture(DbKind kind) : HostFixture(kind)
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -34,6 +34,8 @@ public abstract class RateLimitFixture(DbKind kind) : HostFixture(kind)
         ["Notiflows:RateLimits:Management:Burst"] = "2",
         ["Notiflows:RateLimits:Admin:Rate"] = "2",
         ["Notiflows:RateLimits:Admin:Burst"] = "2",
+        ["Notiflows:RateLimits:User:Rate"] = "1",
+        ["Notiflows:RateLimits:User:Burst"] = "3",
     };
 }
 
