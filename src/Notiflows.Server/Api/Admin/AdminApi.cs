@@ -28,6 +28,7 @@ public static class AdminApi
             root.MapAdminRunEndpoints(names);
             root.MapTopicEndpoints(names);
             root.MapUserEndpoints(names);
+            root.MapPreferenceEndpoints(names);
         }
     }
 }
