@@ -92,6 +92,18 @@ public abstract class PreferenceTests<TFixture>(TFixture fixture) : EngineTests<
     }
 
     [Fact]
+    public async Task Put_ConcurrentPartialUpdates_AllApply()
+    {
+        var p = await ProjectAsync();
+
+        var responses = await Task.WhenAll(SixTypes.Select(t => Put(p, "{\"channel_types\": {\"" + t + "\": false}}")));
+
+        Assert.All(responses, r => r.AssertStatus(200));
+
+        Assert.Equal(SixTypes.ToDictionary(t => t, _ => false), Types((await Get(p))["channel_types"]));
+    }
+
+    [Fact]
     public async Task Put_ArchivedOrUnpublishedNotiflow_IsAccepted_AndListedOncePublished()
     {
         var p = await ProjectAsync();
