@@ -63,6 +63,54 @@ public sealed class PreferenceSet
     }
 
     /// <summary>
+    /// Applies a partial update (§5.8) in place, in the order it was written; <paramref name="notiflowIds"/> maps each of its
+    /// notiflow keys (id or handle) to the notiflow id. A notiflow entry left at the defaults (enabled, no overrides) is
+    /// dropped, so the stored object keeps only what differs from them (for a notiflow, an explicit <c>true</c> override
+    /// differs: it beats the user's general type setting).
+    /// </summary>
+    public void Apply(PreferenceUpdate update, IReadOnlyDictionary<string, Guid> notiflowIds)
+    {
+        Set(ChannelTypes, update.ChannelTypes);
+        foreach (var n in update.Notiflows)
+        {
+            var id = notiflowIds[n.Key];
+            if (n.Remove)
+            {
+                Notiflows.Remove(id);
+                continue;
+            }
+            if (!Notiflows.TryGetValue(id, out var current))
+            {
+                Notiflows[id] = current = new NotiflowPreference(true, new Dictionary<string, bool>(StringComparer.Ordinal));
+            }
+            if (n.Enabled.IsPresent)
+            {
+                current.Enabled = n.Enabled.Value ?? true;
+            }
+            Set(current.ChannelTypes, n.ChannelTypes);
+            if (current is { Enabled: true, ChannelTypes.Count: 0 })
+            {
+                Notiflows.Remove(id);
+            }
+        }
+    }
+
+    private static void Set(Dictionary<string, bool> flags, IEnumerable<TypeSetting> settings)
+    {
+        foreach (var (type, value) in settings)
+        {
+            if (value is { } set)
+            {
+                flags[type] = set;
+            }
+            else
+            {
+                flags.Remove(type);
+            }
+        }
+    }
+
+    /// <summary>
     /// The evaluation of §12.4 for a delivery of <paramref name="channelType"/> from a notiflow: a notiflow left out of
     /// preferences (critical) is always allowed; otherwise the notiflow switch, then its per-type override, then the
     /// user's type setting, else allowed. A webhook has no type preference: only the notiflow switch can block it.

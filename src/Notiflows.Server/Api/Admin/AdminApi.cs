@@ -29,6 +29,7 @@ public static class AdminApi
             root.MapTopicEndpoints(names);
             root.MapUserEndpoints(names);
             root.MapUserDeleteEndpoint(names);
+            root.MapPreferenceEndpoints(names);
         }
     }
 }

@@ -49,6 +49,7 @@ public static class UserEndpoints
             r.Add("external_id", "must equal the external id in the path", Reasons.Invalid);
         }
         var input = UserFields.ParseAttributes(r, userId);
+        var preferences = await PreferenceWriter.ResolveAsync(db, http.Project().Id, PreferenceUpdate.Read(r, "preferences"), errors, ct);
         if (errors.Count > 0)
         {
             return ApiError.Validation(errors);
@@ -58,6 +59,7 @@ public static class UserEndpoints
         {
             var existed = await UserStore.GetByExternalIdAsync(s, projectId, userId, ct) is not null;
             var rows = await writer.UpsertManyAsync(s, projectId, [input], time.Now(), ct);
+            await PreferenceWriter.SaveAsync(s, projectId, rows[userId].Id, preferences, time.Now(), ct);
             return (rows[userId], !existed);
         }, ct);
         return created ? TypedResults.Created((string?)null, UserResponse.From(user)) : TypedResults.Ok(UserResponse.From(user));
