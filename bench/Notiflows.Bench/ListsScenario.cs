@@ -51,9 +51,10 @@ internal static class ListsScenario
         var kinds = await KindsAsync(api, flows, users, seed, ct);
         var meter = new ResourceMeter(serverPid, probe.Postgres);
         var figures = new List<ListFigures>();
+        var stats = probe.Postgres ? await PgStats.SettledAsync(probe, ct) : null;
         foreach (var kind in kinds)
         {
-            var f = await MeasureAsync(api, probe, kind, o, ct);
+            var f = await MeasureAsync(api, probe, kind, o, stats, ct);
             figures.Add(f);
             Console.WriteLine($"  {f.Name}: p99 {f.Single.P99:0.0} ms (1 client), {f.Multi.P99:0.0} ms ({o.ListClients} clients), "
                 + $"{f.ItemsPerPage:0.#} items/page, {f.Errors} errors{(f.SeqScans is null ? "" : $", SEQ SCAN {f.SeqScans}")}");
@@ -200,9 +201,9 @@ internal static class ListsScenario
         public string? FirstError;
     }
 
-    private static async Task<ListFigures> MeasureAsync(Api api, DbProbe probe, ListKind kind, Options o, CancellationToken ct)
+    private static async Task<ListFigures> MeasureAsync(
+        Api api, DbProbe probe, ListKind kind, Options o, Dictionary<string, (long Scans, long Tuples)>? stats, CancellationToken ct)
     {
-        var stats = probe.Postgres ? await PgStats.SettledAsync(probe, ct) : null;
         var warm = new Pass();
         var random = new Random(kind.Name.Length);
         await RunPassAsync(api, kind, 1, WarmUp, warm, random, ct);
@@ -222,6 +223,11 @@ internal static class ListsScenario
         {
             var after = await PgStats.SettledAsync(probe, ct);
             (indexUse, seqScans) = PgStats.Describe(stats, after, WarmUp + (2 * o.ListRequests));
+            stats.Clear();
+            foreach (var (key, value) in after)
+            {
+                stats[key] = value;
+            }
         }
         var requests = single.Ok + single.Errors + multi.Ok + multi.Errors;
         return new ListFigures(kind.Name, Latencies.Summarise([single.Latencies]), Latencies.Summarise([multi.Latencies]), rate,
@@ -292,17 +298,21 @@ internal static class ListsScenario
     }
 
     /// <summary>
-    /// Cumulative scan counters of the tables the lists read (<c>pg_stat_user_indexes</c>, <c>pg_stat_user_tables</c>). Backends
-    /// publish their counters at most once a second when idle, so a snapshot is taken once two readings 0.7 s apart agree.
+    /// Cumulative scan counters of the tables the lists read (<c>pg_stat_user_indexes</c>, <c>pg_stat_user_tables</c>). A backend
+    /// publishes its counters when it goes idle, but at most once a second; counters held back that way wait for the idle
+    /// timeout of 10 s (PostgreSQL 15: PGSTAT_MIN_INTERVAL, PGSTAT_IDLE_INTERVAL). So a snapshot waits 10.5 s after the load and
+    /// then until a reading 1 s later agrees: that costs ~12 s per request kind on PostgreSQL, and keeps a kind's scans from
+    /// being counted under the next one.
     /// </summary>
     private static class PgStats
     {
         public static async Task<Dictionary<string, (long Scans, long Tuples)>> SettledAsync(DbProbe probe, CancellationToken ct)
         {
+            await Task.Delay(10_500, ct);
             var last = await ReadAsync(probe, ct);
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < 30; i++)
             {
-                await Task.Delay(700, ct);
+                await Task.Delay(1000, ct);
                 var now = await ReadAsync(probe, ct);
                 if (now.Count == last.Count && now.All(kv => last.TryGetValue(kv.Key, out var v) && v == kv.Value))
                 {
