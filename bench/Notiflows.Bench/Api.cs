@@ -50,6 +50,13 @@ internal sealed class Api : IDisposable
         return res.StatusCode;
     }
 
+    /// <summary>GET, read the whole body; returns status and raw bytes (parse them after stopping a clock).</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> GetBytesAsync(string path, CancellationToken ct)
+    {
+        using var res = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseContentRead, ct);
+        return (res.StatusCode, await res.Content.ReadAsByteArrayAsync(ct));
+    }
+
     public async Task<(HttpStatusCode Status, JsonDocument? Json)> SendAsync(
         HttpMethod method, string path, ByteArrayContent? body, CancellationToken ct, bool management = false)
     {

@@ -10,12 +10,21 @@ namespace Notiflows.Bench;
 /// </summary>
 internal sealed class DbProbe(string? postgres, string sqlitePath)
 {
-    public async Task<(long OpenRuns, long Jobs)> ReadAsync(CancellationToken ct)
+    public bool Postgres => postgres is not null;
+
+    /// <summary>A new open connection to the server's database (read-only on SQLite).</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        await using DbConnection c = postgres is null
+        DbConnection c = postgres is null
             ? new SqliteConnection($"Data Source={sqlitePath};Mode=ReadOnly;Pooling=False")
             : new NpgsqlConnection(postgres);
         await c.OpenAsync(ct);
+        return c;
+    }
+
+    public async Task<(long OpenRuns, long Jobs)> ReadAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT (SELECT count(*) FROM runs WHERE status IN ('pending', 'running')), (SELECT count(*) FROM jobs)";
         await using var r = await cmd.ExecuteReaderAsync(ct);

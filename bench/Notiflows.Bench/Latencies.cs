@@ -11,6 +11,8 @@ internal sealed class Latencies
 
     public void Add(long ticks) => _ticks.Add(ticks);
 
+    public void Merge(Latencies other) => _ticks.AddRange(other._ticks);
+
     public static Percentiles Summarise(IEnumerable<Latencies> parts)
     {
         var all = parts.SelectMany(p => p._ticks).ToArray();

@@ -17,12 +17,18 @@ internal sealed class Options
     public double Rate { get; private set; } = 500;
     public int SampleEvery { get; private set; } = 10;
     public string UsersVia { get; private set; } = "runs";
+    public int Notifications { get; private set; } = 1_000_000;
+    public int ListUsers { get; private set; } = 10_000;
+    public int ListRequests { get; private set; } = 300;
+    public int ListClients { get; private set; } = 8;
+    public bool Analyze { get; private set; } = true;
     public bool NoBuild { get; private set; }
     public string? Markdown { get; private set; }
     public IReadOnlyList<string> Raw { get; private set; } = [];
 
-    public bool Runs(string scenario) =>
-        string.Equals(Scenario, "all", StringComparison.Ordinal) || string.Equals(Scenario, scenario, StringComparison.Ordinal);
+    /// <summary>Whether to run <paramref name="scenario"/>; <c>all</c> leaves out <c>lists</c>, which only runs when named.</summary>
+    public bool Runs(string scenario) => string.Equals(Scenario, scenario, StringComparison.Ordinal)
+        || (string.Equals(Scenario, "all", StringComparison.Ordinal) && scenario is not "lists");
 
     public const string Usage = """
         Notiflows.Bench — load harness for the Notiflows server.
@@ -30,7 +36,7 @@ internal sealed class Options
           --db sqlite|postgres           database of the server under test (default sqlite)
           --postgres "<npgsql conn>"     PostgreSQL server to create a fresh database in (or env NOTIFLOWS_BENCH_POSTGRES)
           --keep-data                    keep the server's data directory (SQLite database, server.log) and the PostgreSQL database
-          --scenario trigger|fanout|e2e|all   (default all)
+          --scenario trigger|fanout|e2e|lists|all   (default all = trigger, fanout, e2e; lists only by name)
           --duration <s>                 measured time of trigger and e2e (default 15)
           --warmup <s>                   warm-up before trigger measurement (default 3)
           --clients <n>                  concurrent clients of the trigger scenario (default 64)
@@ -39,6 +45,11 @@ internal sealed class Options
                                          recipients each (default), or by parallel PUT /admin/v1/users/{id}
           --rate <runs/s>                e2e send rate (default 500)
           --sample-every <n>             e2e: follow every n-th run to its delivery (default 10)
+          --notifications <n>            lists: notifications (and deliveries) seeded straight into the database (default 1000000)
+          --users <n>                    lists: users created through the API, the recipients of those notifications (default 10000)
+          --list-requests <n>            lists: requests per request kind, once with 1 client and once spread over the clients (default 300)
+          --list-clients <n>             lists: concurrent clients of the second pass (default 8)
+          --no-analyze                   lists: do not run ANALYZE after seeding
           --timeout <s>                  cap for any wait on the server (default 600)
           --no-build                     do not build the server first
           --markdown <file>              append the result table as Markdown
@@ -66,6 +77,11 @@ internal sealed class Options
                 case "--rate": o.Rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--sample-every": o.SampleEvery = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--users-via": o.UsersVia = Next(); break;
+                case "--notifications": o.Notifications = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--users": o.ListUsers = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--list-requests": o.ListRequests = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--list-clients": o.ListClients = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--no-analyze": o.Analyze = false; break;
                 case "--no-build": o.NoBuild = true; break;
                 case "--markdown": o.Markdown = Next(); break;
                 default: throw new ArgumentException($"unknown option {a}");
@@ -75,9 +91,9 @@ internal sealed class Options
         {
             throw new ArgumentException("--db must be sqlite or postgres");
         }
-        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "all"))
+        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "lists" or "all"))
         {
-            throw new ArgumentException("--scenario must be trigger, fanout, e2e or all");
+            throw new ArgumentException("--scenario must be trigger, fanout, e2e, lists or all");
         }
         if (o.UsersVia is not ("runs" or "put"))
         {

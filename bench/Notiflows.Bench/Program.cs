@@ -33,6 +33,7 @@ NpgsqlConnectionStringBuilder? admin = null;
 ServerHost? server = null;
 AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
 var report = new Report();
+var tables = new List<(string Title, Report Table)>();
 string dbDescription;
 try
 {
@@ -106,6 +107,17 @@ try
         Console.WriteLine($"  sent {r.SentRate:0} runs/s, delivery p99 {r.Delivered.P99:0.0} ms, {r.Errors} errors");
         await Drain("e2e");
     }
+    if (o.Runs("lists"))
+    {
+        var r = await ListsScenario.RunAsync(api, probe, o, databaseUrl, Path.Combine(server.DataDir, "notiflows.db"), server.Pid, ct);
+        report.AddLists(r, postgres);
+        var (latency, indexes) = Report.ListTables(r, o.ListClients, postgres);
+        tables.Add(($"Admin list latency — {r.Seed.Notifications:#,0} notifications, {r.Users:#,0} users, {o.ListRequests} requests per kind and pass", latency));
+        if (indexes is not null)
+        {
+            tables.Add(("Index use during each request kind (pg_stat_user_indexes / pg_stat_user_tables deltas ÷ requests, incl. warm-up)", indexes));
+        }
+    }
     report.Add("server", "peak RSS, VmHWM (MB)", Report.F0(server.PeakRssKb() / 1024.0), "≤ 300", server.PeakRssKb() <= 300 * 1024);
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -151,6 +163,12 @@ var text = report.ToText();
 Console.WriteLine();
 Console.WriteLine($"Notiflows benchmark — {dbDescription}, {Environment.ProcessorCount} cores, {ProcessStats.MemTotalMb():#,0} MB");
 Console.WriteLine(text);
+foreach (var (title, table) in tables)
+{
+    Console.WriteLine(title);
+    Console.WriteLine();
+    Console.WriteLine(table.ToText());
+}
 if (o.Markdown is not null)
 {
     var commandLine = "dotnet run --project bench/Notiflows.Bench -c Release --"
@@ -168,6 +186,10 @@ if (o.Markdown is not null)
         .AppendLine()
         .Append(report.ToMarkdown())
         .AppendLine();
+    foreach (var (title, table) in tables)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"{title}:").AppendLine().Append(table.ToMarkdown()).AppendLine();
+    }
     await File.AppendAllTextAsync(o.Markdown, md.ToString(), CancellationToken.None);
     Console.WriteLine($"Appended to {o.Markdown}");
 }

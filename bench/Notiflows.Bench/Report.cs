@@ -4,10 +4,15 @@ using System.Text;
 namespace Notiflows.Bench;
 
 /// <summary>The result table: printed aligned on the console and, with --markdown, appended as Markdown.</summary>
-internal sealed class Report
+internal sealed class Report(params string[] header)
 {
     private readonly List<string[]> _rows = [];
-    private static readonly string[] Header = ["Scenario", "Figure", "Value", "Target", "Met"];
+    private readonly string[] _header = header.Length > 0 ? header : ["Scenario", "Figure", "Value", "Target", "Met"];
+
+    public bool IsEmpty => _rows.Count == 0;
+
+    /// <summary>A row of a table with its own header (the first cell repeats are blanked like the scenario column).</summary>
+    public void AddRow(params string[] cells) => _rows.Add(cells);
 
     public static string F0(double v) => double.IsNaN(v) ? "n/a" : v.ToString("#,0", CultureInfo.InvariantCulture);
     public static string F1(double v) => double.IsNaN(v) ? "n/a" : v.ToString("#,0.0", CultureInfo.InvariantCulture);
@@ -56,6 +61,59 @@ internal sealed class Report
         AddResources("e2e", r.Resources);
     }
 
+    public const double ListTargetMs = 20;
+
+    public void AddLists(ListsResult r, bool postgres)
+    {
+        var seed = r.Seed;
+        Add("lists", "users created through the API / time (s)", $"{F0(r.Users)} / {F1(r.UsersSeconds)}");
+        Add("lists", "seeded notifications (+1 delivery each) / runs", $"{F0(seed.Notifications)} / {F0(seed.Runs)}");
+        Add("lists", "seeding time (s) / notification+delivery pairs per s", $"{F1(seed.Seconds)} / {F0(seed.Notifications / seed.Seconds)}");
+        Add("lists", "ANALYZE after seeding (s)", double.IsNaN(seed.AnalyzeSeconds) ? "skipped (--no-analyze)" : F1(seed.AnalyzeSeconds));
+        var measured = r.Kinds.Where(k => k.Single.Count > 0).ToList();
+        var missing = r.Kinds.Where(k => k.Single.Count == 0).Select(k => k.Name).ToList();
+        Add("lists", "request kinds measured / failing", $"{measured.Count} / {missing.Count}" + (missing.Count == 0 ? "" : $" ({string.Join(", ", missing)})"),
+            "0 failing", missing.Count == 0);
+        if (measured.Count > 0)
+        {
+            var worst = measured.MaxBy(k => k.Single.P99)!;
+            Add("lists", "worst p99 with 1 client (ms)", $"{F1(worst.Single.P99)} ({worst.Name})", $"≤ {ListTargetMs:0}", worst.Single.P99 <= ListTargetMs);
+        }
+        var errors = r.Kinds.Sum(k => k.Errors);
+        Add("lists", "requests / errors (non-200)", $"{F0(r.Kinds.Sum(k => k.Requests))} / {F0(errors)}", "0 errors", errors == 0);
+        if (postgres)
+        {
+            var seq = r.Kinds.Where(k => k.SeqScans is not null).Select(k => k.Name).ToList();
+            Add("lists", "kinds with a seq scan on notifications/deliveries/users/runs", seq.Count == 0 ? "none" : string.Join(", ", seq),
+                "none", seq.Count == 0);
+        }
+        AddResources("lists", r.Resources);
+    }
+
+    /// <summary>The per-request table of the lists scenario and, on PostgreSQL, the index-use table.</summary>
+    public static (Report Latency, Report? Indexes) ListTables(ListsResult r, int clients, bool postgres)
+    {
+        var latency = new Report("Request (limit=25)", "items/page", "1 client p50 / p95 / p99 (ms)",
+            $"{clients} clients p50 / p95 / p99 (ms)", $"req/s ({clients} clients)", "errors", $"p99 ≤ {ListTargetMs:0}");
+        string P(Percentiles p) => p.Count == 0 ? "—" : $"{F1(p.P50)} / {F1(p.P95)} / {F1(p.P99)}";
+        foreach (var k in r.Kinds)
+        {
+            latency.AddRow(k.Name, k.Single.Count == 0 ? "—" : F1(k.ItemsPerPage), P(k.Single), P(k.Multi), k.Single.Count == 0 ? "—" : F0(k.MultiRate),
+                F0(k.Errors) + (k.FirstError is null ? "" : $" ({k.FirstError})"),
+                k.Single.Count == 0 ? "NO" : k.Single.P99 <= ListTargetMs ? "yes" : "NO");
+        }
+        if (!postgres)
+        {
+            return (latency, null);
+        }
+        var indexes = new Report("Request", "index scans per request (tuples read per request)", "seq scans per request (rows read)");
+        foreach (var k in r.Kinds.Where(k => k.IndexUse is not null))
+        {
+            indexes.AddRow(k.Name, k.IndexUse!, k.SeqScans is null ? "none" : "SEQ SCAN: " + k.SeqScans);
+        }
+        return (latency, indexes);
+    }
+
     private void AddResources(string scenario, ResourceFigures f)
     {
         Add(scenario, "CPU cores: server / database / harness / whole machine",
@@ -65,10 +123,10 @@ internal sealed class Report
 
     public string ToText()
     {
-        var widths = Enumerable.Range(0, Header.Length).Select(i => _rows.Append(Header).Max(r => r[i].Length)).ToArray();
+        var widths = Enumerable.Range(0, _header.Length).Select(i => _rows.Append(_header).Max(r => r[i].Length)).ToArray();
         var sb = new StringBuilder();
         void Line(string[] cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
-        Line(Header);
+        Line(_header);
         Line(widths.Select(w => new string('-', w)).ToArray());
         string? last = null;
         foreach (var r in _rows)
@@ -82,8 +140,8 @@ internal sealed class Report
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| " + string.Join(" | ", Header) + " |");
-        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", Header.Length)));
+        sb.AppendLine("| " + string.Join(" | ", _header) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", _header.Length)));
         foreach (var r in _rows)
         {
             sb.AppendLine("| " + string.Join(" | ", r.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
