@@ -4,11 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Notiflows.Core.Channels;
 using Notiflows.Core.Common;
 using Notiflows.Core.Users;
-using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.Startup;
-using Notiflows.Storage.Channels;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Users;
 
@@ -35,7 +33,7 @@ public static class ChannelSettingsEndpoints
     private static async Task<Results<Ok<ChannelSettingsResponse>, ApiError>> GetSettings(
         [FromRoute(Name = "user_id")] string userId, [FromRoute(Name = "channel_id")] string channelId, HttpContext http, Db db, CancellationToken ct)
     {
-        if (Target.Parse(http, userId, channelId) is not { } path)
+        if (ChannelSettingsTarget.Parse(http, userId, channelId) is not { } path)
         {
             return ApiError.InvalidUuid("channel_id");
         }
@@ -80,7 +78,7 @@ public static class ChannelSettingsEndpoints
     private static async Task<Results<NoContent, ApiError>> DeleteSettings(
         [FromRoute(Name = "user_id")] string userId, [FromRoute(Name = "channel_id")] string channelId, HttpContext http, Db db, CancellationToken ct)
     {
-        if (Target.Parse(http, userId, channelId) is not { } path)
+        if (ChannelSettingsTarget.Parse(http, userId, channelId) is not { } path)
         {
             return ApiError.InvalidUuid("channel_id");
         }
@@ -98,7 +96,7 @@ public static class ChannelSettingsEndpoints
     private static async Task<Results<Ok<ChannelSubscriptionList>, ApiError>> ListSubscriptions(
         [FromRoute(Name = "user_id")] string userId, [FromRoute(Name = "channel_id")] string channelId, HttpContext http, Db db, CancellationToken ct)
     {
-        if (Target.Parse(http, userId, channelId) is not { } path)
+        if (ChannelSettingsTarget.Parse(http, userId, channelId) is not { } path)
         {
             return ApiError.InvalidUuid("channel_id");
         }
@@ -192,46 +190,14 @@ public static class ChannelSettingsEndpoints
     }
 
     /// <summary>The path (400 for a channel id that is not a UUID) and the JSON body (400/413) of a write.</summary>
-    private static async Task<(JsonElement Body, Target? Path, ApiError? Error)> ReadAsync(
+    private static async Task<(JsonElement Body, ChannelSettingsTarget? Path, ApiError? Error)> ReadAsync(
         HttpContext http, string userId, string channelId, ServerSettings settings, CancellationToken ct)
     {
-        if (Target.Parse(http, userId, channelId) is not { } path)
+        if (ChannelSettingsTarget.Parse(http, userId, channelId) is not { } path)
         {
             return (default, null, ApiError.InvalidUuid("channel_id"));
         }
         var (body, bodyError) = await JsonBody.ReadAsync(http.Request, settings.BodyLimit, ct);
         return (body, path, bodyError);
-    }
-
-    /// <summary>The user (by external id) and the channel (by id) a path names, in the caller's project.</summary>
-    private sealed class Target(Guid projectId, string userId, string channelParam, Guid channelId)
-    {
-        public Guid ProjectId => projectId;
-
-        /// <summary>Set by <see cref="FindAsync"/> when the user or the channel does not exist.</summary>
-        public ApiError? NotFound { get; private set; }
-
-        public static Target? Parse(HttpContext http, string userId, string channelId) =>
-            Guid.TryParse(channelId, out var id) ? new Target(http.Project().Id, userId, channelId, id) : null;
-
-        /// <summary>
-        /// The user and the channel, or nulls (see <see cref="NotFound"/>). A write locks the user row, which serialises the
-        /// writes of one user (the subscription cap holds), and the channel row, so a concurrent channel delete either sees
-        /// this write's rows or makes this lookup miss.
-        /// </summary>
-        public async Task<(UserRow?, ChannelRow?)> FindAsync(DbSession s, bool write, CancellationToken ct)
-        {
-            var user = write
-                ? (await UserStore.LockByExternalIdsAsync(s, projectId, [userId], ct)).FirstOrDefault()
-                : await UserStore.GetByExternalIdAsync(s, projectId, userId, ct);
-            if (user is null)
-            {
-                NotFound = ApiError.NotFound("user", userId);
-                return (null, null);
-            }
-            var channel = await ChannelStore.GetByIdAsync(s, projectId, channelId, ct);
-            NotFound = channel is null ? ApiError.NotFound("channel", channelParam) : null;
-            return (user, channel);
-        }
     }
 }
