@@ -25,6 +25,7 @@ public static class AdminApi
             }
             root.MapAdminChannelEndpoints(names);
             root.MapAdminRunEndpoint(names);
+            root.MapChannelSettingsEndpoints(names);
             root.MapAdminRunEndpoints(names);
             root.MapTopicEndpoints(names);
             root.MapUserEndpoints(names);

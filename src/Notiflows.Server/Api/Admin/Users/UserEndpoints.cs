@@ -50,18 +50,27 @@ public static class UserEndpoints
         }
         var input = UserFields.ParseAttributes(r, userId);
         var preferences = await PreferenceWriter.ResolveAsync(db, http.Project().Id, PreferenceUpdate.Read(r, "preferences"), errors, ct);
-        if (errors.Count > 0)
-        {
-            return ApiError.Validation(errors);
-        }
+        var channelSettings = UserChannelSettings.Read(r);
         var projectId = http.Project().Id;
-        var (user, created) = await db.WriteAsync(async s =>
+        var (user, created, error) = await db.WriteAsync<(UserRow?, bool, ApiError?)>(async s =>
         {
+            // Validated inside the transaction (channel_settings names channels), before anything is written: all errors together.
+            var problems = await channelSettings.ResolveAsync(s, projectId, errors, ct);
+            if (problems.Count > 0)
+            {
+                return (null, false, ApiError.Validation(problems));
+            }
             var existed = await UserStore.GetByExternalIdAsync(s, projectId, userId, ct) is not null;
-            var rows = await writer.UpsertManyAsync(s, projectId, [input], time.Now(), ct);
-            await PreferenceWriter.SaveAsync(s, projectId, rows[userId].Id, preferences, time.Now(), ct);
-            return (rows[userId], !existed);
+            var now = time.Now();
+            var rows = await writer.UpsertManyAsync(s, projectId, [input], now, ct);
+            await channelSettings.ApplyAsync(s, rows[userId], now, ct);
+            await PreferenceWriter.SaveAsync(s, projectId, rows[userId].Id, preferences, now, ct);
+            return (rows[userId], !existed, null);
         }, ct);
-        return created ? TypedResults.Created((string?)null, UserResponse.From(user)) : TypedResults.Ok(UserResponse.From(user));
+        if (error is not null)
+        {
+            return error;
+        }
+        return created ? TypedResults.Created((string?)null, UserResponse.From(user!)) : TypedResults.Ok(UserResponse.From(user!));
     }
 }

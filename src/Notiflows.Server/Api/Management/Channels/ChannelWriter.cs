@@ -9,6 +9,7 @@ using Notiflows.Server.Startup;
 using Notiflows.Storage.Channels;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Notiflows;
+using Notiflows.Storage.Users;
 
 namespace Notiflows.Server.Api.Management.Channels;
 
@@ -145,6 +146,7 @@ public sealed partial class ChannelWriter(Db db, IdGenerator ids, TimeProvider t
                 }
             }
             await ChannelStore.DeleteAsync(s, channel.Id, ct);
+            await ChannelSettingsStore.DeleteForChannelAsync(s, channel.Id, ct);
             if (channel.IsDefault)
             {
                 await ChannelStore.PromoteOldestAsync(s, projectId, channel.Type, time.Now(), ct);
