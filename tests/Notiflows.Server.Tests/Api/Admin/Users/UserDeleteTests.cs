@@ -169,6 +169,34 @@ public abstract class UserDeleteTests<TFixture>(TFixture fixture) : EngineTests<
     }
 
     [Fact]
+    public async Task Delete_ErasesChannelSettingsSubscriptionsAndPreferences()
+    {
+        var p = await NewProjectAsync();
+        var channels = (await Admin(p, HttpMethod.Get, "/admin/v1/channels")).AssertStatus(200).Body["items"]!.AsArray();
+        string ChannelOf(string type) => (string)channels.First(c => (string?)c!["type"] == type)!["id"]!;
+        var (push, webPush) = (ChannelOf("mobile_push"), ChannelOf("web_push"));
+        var oldId = (string)(await Admin(p, HttpMethod.Put, "/admin/v1/users/jane",
+            "{\"channel_settings\": {\"" + push + "\": {\"device_tokens\": [\"tok\"]}}, \"preferences\": {\"channel_types\": {\"email\": false}}}"))
+            .AssertStatus(201).Body["id"]!;
+        (await Admin(p, HttpMethod.Post, $"/admin/v1/users/jane/channel-subscriptions/{webPush}", """
+            {"identifier": "https://push.example.com/j", "settings": {"endpoint": "https://push.example.com/j", "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg"}}
+            """)).AssertStatus(201);
+
+        (await Delete(p, "jane")).AssertStatus(204);
+
+        (await Admin(p, HttpMethod.Put, "/admin/v1/users/jane", "{}")).AssertStatus(201);
+        (await Admin(p, HttpMethod.Get, $"/admin/v1/users/jane/channel-settings/{push}")).AssertError(404, "not_found");
+        Assert.Empty((await Admin(p, HttpMethod.Get, $"/admin/v1/users/jane/channel-subscriptions/{webPush}")).AssertStatus(200).Body["items"]!.AsArray());
+        Assert.True((bool)(await Admin(p, HttpMethod.Get, "/admin/v1/users/jane/preferences")).AssertStatus(200).Body["channel_types"]!["email"]!);
+        // Nothing personal of the erased user is left behind, not even rows no endpoint shows any more.
+        var left = await Database.ReadAsync(s => s.ScalarAsync<long>("""
+            SELECT (SELECT COUNT(*) FROM channel_settings WHERE user_id = @id) + (SELECT COUNT(*) FROM channel_subscriptions WHERE user_id = @id)
+                 + (SELECT COUNT(*) FROM user_preferences WHERE user_id = @id)
+            """, new { id = Guid.Parse(oldId) }, Ct), Ct);
+        Assert.Equal(0, left);
+    }
+
+    [Fact]
     public async Task Delete_BeforeTheRunStarts_TheNotificationEndsUserDeleted()
     {
         var p = await PublishAsync(await NewProjectAsync(), "hello", Steps(Trigger, InApp("inbox", 1), End(2)));
