@@ -51,7 +51,14 @@ public sealed class ListParams(HttpRequest request)
     public ApiError? TryPage(string scope, out CursorPage page)
     {
         page = new CursorPage(25, null, null);
-        return Error ?? CursorPage.TryParse(request, scope, 25, 1000, out page);
+        if ((Error ?? CursorPage.TryParse(request, scope, 25, 1000, out page)) is { } error)
+        {
+            return error;
+        }
+        // Cursors are not signed: one decoded with the right scope could still carry a key that is not an id.
+        return page.After is { } a && !Guid.TryParse(a, out _) ? ApiError.InvalidParam("after")
+            : page.Before is { } b && !Guid.TryParse(b, out _) ? ApiError.InvalidParam("before")
+            : null;
     }
 
     /// <summary>A notiflow filter by handle or id (§4.3); an unknown one matches nothing (<see cref="Guid.Empty"/>), like a status nobody has.</summary>
