@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Notiflows.Server.Tests.Infrastructure;
 
@@ -85,8 +86,11 @@ public abstract class NotificationListTests<TFixture>(TFixture fixture) : ListTe
         Assert.Equal(all.Take(3).Select(Id), await Ids(p, $"/notifications?created_after={escaped}"));
         Assert.Equal(all.Skip(4).Select(Id), await Ids(p, $"/notifications?created_before={escaped}"));
         Assert.Empty(await Ids(p, $"/notifications?created_after={escaped}&created_before={escaped}"));
-        Assert.Equal(all.Skip(3).Take(1).Select(Id),
-            await Ids(p, $"/notifications?created_after={Uri.EscapeDataString(DateTimeOffset.Parse(mailCreated, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture))}&created_before={Uri.EscapeDataString((string)all[2]["created_at"]!)}"));
+        // Both bounds: a second before the mail run's notification up to the topic run's leaves the mail run's alone.
+        var justBefore = Uri.EscapeDataString(DateTimeOffset.Parse(mailCreated, CultureInfo.InvariantCulture).AddSeconds(-1)
+            .ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        var topicCreated = Uri.EscapeDataString((string)all[2]["created_at"]!);
+        Assert.Equal(all.Skip(3).Take(1).Select(Id), await Ids(p, $"/notifications?created_after={justBefore}&created_before={topicCreated}"));
         // Filters combine with AND.
         Assert.Equal(all.Where(i => (string?)i["topic"] == "news" && (string?)i["recipient"]!["external_id"] == "bob").Select(Id),
             await Ids(p, "/notifications?topic=news&recipient=bob"));
