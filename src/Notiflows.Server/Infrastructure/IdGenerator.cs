@@ -44,4 +44,20 @@ public sealed class IdGenerator(TimeProvider time)
         bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
         return new Guid(bytes, bigEndian: true);
     }
+
+    /// <summary>The smallest id any UUIDv7 of the millisecond of <paramref name="at"/> can have (every bit after the time zero).</summary>
+    public static Guid MinAt(DateTimeOffset at) => Bound(at, 0x00);
+
+    /// <summary>The largest id any UUIDv7 of the millisecond of <paramref name="at"/> can have (every bit after the time one).</summary>
+    public static Guid MaxAt(DateTimeOffset at) => Bound(at, 0xFF);
+
+    private static Guid Bound(DateTimeOffset at, byte fill)
+    {
+        // 48 bits of Unix milliseconds; a time outside them clamps to the first or last possible id.
+        var millis = Math.Clamp(at.ToUnixTimeMilliseconds(), 0, (1L << 48) - 1);
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Fill(fill);
+        BinaryPrimitives.WriteInt64BigEndian(bytes, (millis << 16) | (fill == 0 ? 0L : 0xFFFFL));
+        return new Guid(bytes, bigEndian: true);
+    }
 }

@@ -1,4 +1,6 @@
 using Notiflows.Server.Api.Admin.Channels;
+using Notiflows.Server.Api.Admin.Deliveries;
+using Notiflows.Server.Api.Admin.Notifications;
 using Notiflows.Server.Api.Admin.Runs;
 using Notiflows.Server.Api.Admin.Topics;
 using Notiflows.Server.Api.Admin.Users;
@@ -31,6 +33,9 @@ public static class AdminApi
             root.MapUserEndpoints(names);
             root.MapUserDeleteEndpoint(names);
             root.MapPreferenceEndpoints(names);
+            root.MapUserListEndpoints(names);
+            root.MapNotificationEndpoints(names);
+            root.MapDeliveryEndpoints(names);
         }
     }
 }

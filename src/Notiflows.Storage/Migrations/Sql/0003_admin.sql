@@ -44,5 +44,14 @@ CREATE INDEX deliveries_project_channel_type ON deliveries (project_id, channel_
 CREATE INDEX deliveries_project_topic ON deliveries (project_id, topic, id) WHERE topic IS NOT NULL;
 CREATE INDEX deliveries_project_notiflow ON deliveries (project_id, notiflow_id, id);
 CREATE INDEX deliveries_run ON deliveries (run_id, id);
+
+-- Runs (§6.6) the same way; the cancellation-key index gains id so a key's runs list in order too (the cancel-by-key
+-- lookup still uses its first two columns).
+CREATE INDEX runs_project_status ON runs (project_id, status, id);
+CREATE INDEX runs_project_topic ON runs (project_id, topic, id) WHERE topic IS NOT NULL;
+CREATE INDEX runs_project_notiflow ON runs (project_id, notiflow_id, id);
+DROP INDEX runs_cancellation_key;
+CREATE INDEX runs_cancellation_key ON runs (project_id, cancellation_key, id) WHERE cancellation_key IS NOT NULL;
+
 DROP INDEX subscriptions_user;
 CREATE INDEX subscriptions_user_id ON subscriptions (user_id, id);

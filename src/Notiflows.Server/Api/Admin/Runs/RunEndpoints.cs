@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notiflows.Core.Common;
+using Notiflows.Server.Api.Admin.Lists;
 using Notiflows.Server.Api.Admin.Notifications;
 using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
@@ -18,69 +18,43 @@ public sealed record CancelResult(int CancelledCount);
 
 public sealed record CancelByKeyBody(string CancellationKey, IReadOnlyList<string>? Recipients = null);
 
-/// <summary>Reading and steering runs (§6.6) and reading notifications (§6.7).</summary>
+/// <summary>Reading and steering runs (§6.6).</summary>
 public static class AdminRunEndpoints
 {
     public static void MapAdminRunEndpoints(this RouteGroupBuilder root, RouteNames names)
     {
         var runs = root.MapGroup("/runs").WithTags("Admin: runs");
-        runs.MapGet("", List).WithName(names.Of("ListRuns")).WithSummary("List runs, newest first (cursor paging; filters).");
+        runs.MapGet("", ListAll).WithName(names.Of("ListRuns")).WithSummary("List runs, newest first (cursor paging; filters).");
         runs.MapGet("/{id}", Get).WithName(names.Of("GetRun")).WithSummary("A run with its notification counts and fan-out progress.");
         runs.MapGet("/{id}/notifications", Notifications).WithName(names.Of("ListRunNotifications"))
             .WithSummary("The run's notifications, newest first (cursor paging).");
         runs.MapPost("/{id}/cancel", Cancel).WithName(names.Of("CancelRun")).WithSummary("Cancel a run.");
         runs.MapPost("/cancel", CancelByKey).WithName(names.Of("CancelRunsByKey")).WithSummary("Cancel notifications by cancellation key.")
             .WithRequestBody<CancelByKeyBody>();
-        root.MapGet("/notifications/{id}", GetNotification).WithTags("Admin: notifications").WithName(names.Of("GetNotification"))
-            .WithSummary("One notification with recipient, actor, deliveries and step executions.");
     }
 
+    public static readonly IReadOnlyList<string> Statuses = ["pending", "running", "completed", "failed", "cancelled"];
+
     /// <summary><c>GET /runs</c> (§6.6): filters notiflow (handle or id), status, topic, cancellation_key, created_after/before.</summary>
-    private static async Task<Results<Ok<CursorList<RunResponse>>, ApiError>> List(HttpContext http, Db db, CancellationToken ct)
-    {
-        var request = http.Request;
-        if (!QueryParams.TryTimestamp(request, "created_after", out var after, out var error)
-            || !QueryParams.TryTimestamp(request, "created_before", out var before, out error))
+    public static readonly ListSpec<RunFilter, RunRow, RunResponse> List = new(
+        (q, projectId) =>
         {
-            return error!;
-        }
-        var status = QueryParams.String(request, "status");
-        if (status is not (null or "pending" or "running" or "completed" or "failed" or "cancelled"))
+            var (notiflow, status, topic, key) = (q.String("notiflow"), q.OneOf("status", Statuses), q.String("topic"), q.String("cancellation_key"));
+            var (after, before) = (q.Timestamp("created_after"), q.Timestamp("created_before"));
+            return async (s, ct) => new RunFilter(projectId, await ListParams.NotiflowIdAsync(s, projectId, notiflow, ct), status, topic, key, after, before);
+        },
+        AdminListQueries.Runs, r => r.Id, async (s, rows, ct) =>
         {
-            return ApiError.InvalidParam("status");
-        }
-        var (notiflow, topic, key) = (QueryParams.String(request, "notiflow"), QueryParams.String(request, "topic"), QueryParams.String(request, "cancellation_key"));
-        var projectId = http.Project().Id;
-        var scope = CursorPage.Scope("runs", projectId, notiflow, status, topic, key, after?.UtcTicks.ToString(CultureInfo.InvariantCulture),
-            before?.UtcTicks.ToString(CultureInfo.InvariantCulture));
-        if (CursorPage.TryParse(request, scope, 25, 1000, out var page) is { } pageError)
-        {
-            return pageError;
-        }
-        return await db.ReadAsync<Results<Ok<CursorList<RunResponse>>, ApiError>>(async s =>
-        {
-            Guid? notiflowId = null;
-            if (notiflow is not null)
-            {
-                // An unknown notiflow matches no run: an empty list, like a filter on a status nobody has.
-                notiflowId = (await Api.Management.Notiflows.NotiflowLookup.FindAsync(s, projectId, notiflow, ct, lockRow: false))?.Id ?? Guid.Empty;
-            }
-            var filters = (notiflowId is null ? "" : " AND notiflow_id = @notiflowId") + (status is null ? "" : " AND status = @status")
-                + (topic is null ? "" : " AND topic = @topic") + (key is null ? "" : " AND cancellation_key = @key")
-                + (after is null ? "" : " AND created_at > @after") + (before is null ? "" : " AND created_at < @before");
-            var rows = await s.QueryAsync<RunRow>($"""
-                SELECT {RunStore.RunColumns} FROM runs WHERE project_id = @projectId{filters}{DbSession.Bounds("id", page.OlderId, page.NewerId)}
-                ORDER BY id {page.Order} LIMIT @limit
-                """, new { projectId, notiflowId, status, topic, key, after, before, older = page.OlderId, newer = page.NewerId, limit = page.Limit + 1 }, ct);
-            var result = page.Page(rows, scope, r => r.Id);
-            var items = new List<RunResponse>(result.Items.Count);
-            foreach (var run in result.Items)
+            var items = new List<RunResponse>(rows.Count);
+            foreach (var run in rows)
             {
                 items.Add(await RunViews.ViewAsync(s, run, ct));
             }
-            return TypedResults.Ok(new CursorList<RunResponse>(items, result.Page));
-        }, ct);
-    }
+            return items;
+        });
+
+    private static Task<Results<Ok<CursorList<RunResponse>>, ApiError>> ListAll(HttpContext http, Db db, CancellationToken ct) =>
+        AdminList.ServeAsync(http, db, "runs", List, null, ct);
 
     private static async Task<Results<Ok<RunResponse>, ApiError>> Get(string id, HttpContext http, Db db, CancellationToken ct)
     {
@@ -94,32 +68,16 @@ public static class AdminRunEndpoints
         return view is null ? ApiError.NotFound("run", id) : TypedResults.Ok(view);
     }
 
+    /// <summary>The run's notifications: the query of <c>GET /notifications</c>, within the run (404 <c>run</c>).</summary>
     private static async Task<Results<Ok<CursorList<NotificationSummary>>, ApiError>> Notifications(string id, HttpContext http, Db db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var runId))
         {
             return ApiError.InvalidUuid("id");
         }
-        var projectId = http.Project().Id;
-        var scope = CursorPage.Scope("run_notifications", projectId, runId.ToString());
-        if (CursorPage.TryParse(http.Request, scope, 25, 1000, out var page) is { } pageError)
-        {
-            return pageError;
-        }
-        return await db.ReadAsync<Results<Ok<CursorList<NotificationSummary>>, ApiError>>(async s =>
-        {
-            if (await RunStore.GetRunInProjectAsync(s, projectId, runId, ct) is null)
-            {
-                return ApiError.NotFound("run", id);
-            }
-            var rows = await s.QueryAsync<NotificationRow>($"""
-                SELECT {RunStore.NotificationColumns} FROM notifications
-                WHERE run_id = @runId{DbSession.Bounds("id", page.OlderId, page.NewerId)}
-                ORDER BY id {page.Order} LIMIT @limit
-                """, new { runId, older = page.OlderId, newer = page.NewerId, limit = page.Limit + 1 }, ct);
-            var result = page.Page(rows, scope, n => n.Id);
-            return TypedResults.Ok(new CursorList<NotificationSummary>(await NotificationViews.SummariesAsync(s, result.Items, ct), result.Page));
-        }, ct);
+        var owner = new ListOwner<NotificationFilter>("run", id, async (s, projectId, ct) => (await RunStore.GetRunInProjectAsync(s, projectId, runId, ct))?.Id,
+            (f, run) => f with { RunId = ListParams.Within(f.RunId, run) });
+        return await AdminList.ServeAsync(http, db, "run_notifications", NotificationEndpoints.List, owner, ct);
     }
 
     private static async Task<Results<Ok<RunResponse>, ApiError>> Cancel(string id, HttpContext http, Db db, TimeProvider time, RunFinalizer finalizer, CancellationToken ct)
@@ -221,17 +179,5 @@ public static class AdminRunEndpoints
             return null;
         }
         return raw.Value.EnumerateArray().Select(e => e.GetString()!).ToList();
-    }
-
-    private static async Task<Results<Ok<NotificationResponse>, ApiError>> GetNotification(string id, HttpContext http, Db db, CancellationToken ct)
-    {
-        if (!Guid.TryParse(id, out var notificationId))
-        {
-            return ApiError.InvalidUuid("id");
-        }
-        var projectId = http.Project().Id;
-        var view = await db.ReadAsync(async s =>
-            await RunStore.GetNotificationAsync(s, projectId, notificationId, ct) is { } n ? await NotificationViews.FullAsync(s, n, ct) : null, ct);
-        return view is null ? ApiError.NotFound("notification", id) : TypedResults.Ok(view);
     }
 }

@@ -47,7 +47,7 @@ public sealed record ExternalIdsBody(IReadOnlyList<string> UserExternalIds);
 /// <summary>Topics and subscriptions (§6.2, §6.9): what broadcasts fan out to.</summary>
 public static class TopicEndpoints
 {
-    private const string SubscriptionSelect = """
+    internal const string SubscriptionSelect = """
         SELECT s.id, t.name AS topic_name, s.user_id, u.external_id AS user_external_id, s.created_at
         FROM subscriptions s JOIN topics t ON t.id = s.topic_id JOIN users u ON u.id = s.user_id
         """;
