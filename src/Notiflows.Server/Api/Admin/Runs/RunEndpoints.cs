@@ -43,15 +43,7 @@ public static class AdminRunEndpoints
             var (after, before) = (q.Timestamp("created_after"), q.Timestamp("created_before"));
             return async (s, ct) => new RunFilter(projectId, await ListParams.NotiflowIdAsync(s, projectId, notiflow, ct), status, topic, key, after, before);
         },
-        AdminListQueries.Runs, r => r.Id, async (s, rows, ct) =>
-        {
-            var items = new List<RunResponse>(rows.Count);
-            foreach (var run in rows)
-            {
-                items.Add(await RunViews.ViewAsync(s, run, ct));
-            }
-            return items;
-        });
+        AdminListQueries.Runs, r => r.Id, RunViews.ViewsAsync);
 
     private static Task<Results<Ok<CursorList<RunResponse>>, ApiError>> ListAll(HttpContext http, Db db, CancellationToken ct) =>
         AdminList.ServeAsync(http, db, "runs", List, null, ct);
