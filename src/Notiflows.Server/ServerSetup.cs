@@ -7,6 +7,7 @@ using Notiflows.Server.Errors;
 using Notiflows.Server.Health;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.RateLimits;
+using Notiflows.Server.Realtime;
 using Notiflows.Server.Startup;
 using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
@@ -38,6 +39,7 @@ public static class ServerSetup
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<KeyCache>();
         services.AddSingleton<UserAuth>();
+        services.AddSingleton<FeedSocket>();
         services.AddSingleton<ProjectCreator>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupService>();
@@ -52,6 +54,7 @@ public static class ServerSetup
     {
         app.UseMiddleware<ProtocolMiddleware>();
         app.UseMiddleware<UserCors>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.UseRouting();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json").ExcludeFromDescription();
@@ -60,6 +63,8 @@ public static class ServerSetup
         app.MapManagementApi();
         app.MapAdminApi();
         app.MapUserApi();
+        app.MapFeedStream();
+        FeedSocket.Map(app);
         foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
         {
             mapper.Map(app);

@@ -69,6 +69,30 @@ public sealed class UserAuth(Db db, TimeProvider time, RateLimiter limiter, KeyC
         return (new UserCaller(project, user, expiresAt), null);
     }
 
+    /// <summary>
+    /// Whether a connection's credentials still hold (§15.2, §15.3): null while they do, else why not —
+    /// <c>token_expired</c> once the user key's exp (with leeway) passed, <c>credentials_revoked</c> when the user was
+    /// deleted, the signing key replaced or the public key stopped working.
+    /// </summary>
+    public async Task<string?> RevalidateAsync(UserCaller caller, string publicKey, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (caller.KeyExpiresAt is { } exp && now - UserKeys.Leeway >= exp)
+        {
+            return "token_expired";
+        }
+        var hash = Credentials.Hash(publicKey);
+        var valid = await db.ReadAsync(async s =>
+            await ProjectStore.FindLiveKeyAsync(s, "public", hash, now, ct) is { } key && key.ProjectId == caller.Project.Id
+            && await ProjectStore.GetByIdAsync(s, caller.Project.Id, ct) is { } project
+            && (caller.KeyExpiresAt is null || project.SigningPublicKeyPem == caller.Project.SigningPublicKeyPem)
+            && await UserStore.GetByExternalIdAsync(s, caller.Project.Id, caller.User.ExternalId, ct) is { } user && user.Id == caller.User.Id, ct);
+        return valid ? null : "credentials_revoked";
+    }
+
+    /// <summary>The public key a request authenticated with (header, or for realtime the query parameter).</summary>
+    public static string PublicKeyOf(HttpContext http, bool allowQuery) => Credential(http, "x-notiflows-api-key", "api_key", allowQuery) ?? "";
+
     /// <summary>The external id the credential proves (or names, in development mode), with the user key's expiry.</summary>
     private static (string? ExternalId, DateTimeOffset? ExpiresAt, ApiError? Error) Identify(HttpContext http, ProjectRow project, bool allowQuery, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 using Notiflows.Core.Common;
@@ -54,6 +55,13 @@ public sealed class ApiError(int status, string code, string message, IReadOnlyD
         new(422, "validation_failed", "Validation failed", D(("fields", fields)));
 
     public static ApiError Validation(string field, string message, string reason) => Validation([new FieldError(field, message, reason)]);
+
+    /// <summary>429 (§4.6) with <c>Retry-After</c> and <c>details = {retry_after, limit, window}</c>.</summary>
+    public static ApiError RateLimited(int retryAfterSeconds, int limit, string message = "Rate limit exceeded") =>
+        new(429, "rate_limited", message, D(("retry_after", retryAfterSeconds), ("limit", limit), ("window", "1s")))
+        {
+            Headers = r => r.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture),
+        };
 
     public static ApiError Internal() => new(500, "internal_error", "Internal server error");
 

@@ -31,15 +31,7 @@ public sealed class RateLimiter(IConfiguration config, TimeProvider time)
         {
             return null;
         }
-        return new ApiError(429, "rate_limited", "Rate limit exceeded", new Dictionary<string, object?>
-        {
-            ["retry_after"] = decision.RetryAfterSeconds,
-            ["limit"] = decision.Limit,
-            ["window"] = "1s",
-        })
-        {
-            Headers = r => r.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture),
-        };
+        return ApiError.RateLimited(decision.RetryAfterSeconds, decision.Limit);
     }
 
     private double Setting(string surface, string name)

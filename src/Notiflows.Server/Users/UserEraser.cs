@@ -1,4 +1,5 @@
 using Notiflows.Server.Api.Admin.Runs;
+using Notiflows.Server.Realtime;
 using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Users;
@@ -12,7 +13,7 @@ namespace Notiflows.Server.Users;
 /// rendered content and address of every delivery addressed to it cleared. Notifications and deliveries keep the
 /// former id, which every view renders as a tombstone (§5.2).
 /// </summary>
-public sealed class UserEraser(RunFinalizer finalizer)
+public sealed class UserEraser(RunFinalizer finalizer, FeedPublisher feed)
 {
     /// <summary>Erases the user; false when no user has that external id.</summary>
     public async Task<bool> EraseAsync(DbSession s, Guid projectId, string externalId, DateTimeOffset now, CancellationToken ct)
@@ -44,6 +45,7 @@ public sealed class UserEraser(RunFinalizer finalizer)
         }
         await s.ExecuteAsync("DELETE FROM throttle_passes WHERE recipient_id = @userId", args, ct);
         await s.ExecuteAsync("DELETE FROM users WHERE id = @userId", args, ct);
+        await feed.PublishAsync(s, [new FeedSignal(projectId, userId, Guid.Empty, FeedSignal.Revoked, [])], ct);
         foreach (var runId in runs)
         {
             await finalizer.CheckAsync(s, runId, now, ct);

@@ -1,4 +1,6 @@
 using Notiflows.Server.Api.Runs;
+using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
 namespace Notiflows.Server.Workers;
@@ -20,6 +22,10 @@ public static class EngineSetup
         services.AddSingleton<JobProcessor>();
         services.AddSingleton<JobDrain>();
         services.AddHostedService<JobWorkers>();
+        services.AddSingleton<FeedHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedHub>());
+        services.AddSingleton<FeedPublisher>();
+        services.AddHostedService<PgListener>();
         return services;
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using Notiflows.Core.Channels;
 using Notiflows.Core.Conditions;
 using Notiflows.Core.Definitions;
 using Notiflows.Core.Engine;
 using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Realtime;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Jobs;
 using Notiflows.Storage.Runs;
@@ -16,7 +18,7 @@ namespace Notiflows.Server.Workers;
 /// costs a handful of round trips. Every effect is keyed — step executions and deliveries by (notification, step) — so
 /// a batch that runs again after a crash changes nothing twice.
 /// </summary>
-public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, DigestKeeper digests, RunFinalizer finalizer)
+public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, DigestKeeper digests, RunFinalizer finalizer, FeedPublisher feed)
 {
     /// <summary>
     /// Advances <paramref name="notifications"/>. With <paramref name="created"/> they were just made by a fan-out and
@@ -50,6 +52,8 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         await Bulk.InsertAsync(s, "deliveries", EffectRows.Delivery, effects.Deliveries, "ON CONFLICT (notification_id, step_handle) DO NOTHING", ct);
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
         await WriteJobsAsync(s, notifications, created, jobs, effects, now, ct);
+        await feed.PublishAsync(s, effects.FeedEntries.GroupBy(e => (e.ProjectId, e.RecipientId, e.ChannelId!.Value))
+            .Select(g => new FeedSignal(g.Key.ProjectId, g.Key.RecipientId, g.Key.Item3, FeedSignal.Created, g.Select(d => d.Id).ToList())).ToList(), ct);
         foreach (var runId in finalize ? effects.EndedRuns : [])
         {
             await finalizer.CheckAsync(s, runId, now, ct);
@@ -132,7 +136,12 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
                     effects.Step(n, step, ++seq, "executed", null, null, now, now);
                     break;
                 case Deliver deliver:
-                    effects.Deliveries.Add(EffectRows.Row(DeliveryWriter.Build(ids.New(), n, run, step.Handle, deliver.Delivery, now)));
+                    var delivery = DeliveryWriter.Build(ids.New(), n, run, step.Handle, deliver.Delivery, now);
+                    effects.Deliveries.Add(EffectRows.Row(delivery));
+                    if (delivery.ChannelType == ChannelTypes.InApp && delivery.Status is "sent" or "delivered")
+                    {
+                        effects.FeedEntries.Add(delivery);
+                    }
                     effects.Step(n, step, ++seq, deliver.Outcome, deliver.Reason, null, now, now);
                     break;
                 case Continue c:
@@ -185,6 +194,8 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
     {
         public List<object?[]> Steps { get; } = [];
         public List<object?[]> Deliveries { get; } = [];
+        /// <summary>New in-app entries, announced to realtime clients once the batch commits.</summary>
+        public List<DeliveryRow> FeedEntries { get; } = [];
         public Dictionary<Guid, DateTimeOffset> Suspended { get; } = [];
         public HashSet<Guid> EndedRuns { get; } = [];
         public HashSet<Guid> Untouched { get; } = [];

@@ -56,8 +56,10 @@ public sealed class Db : IAsyncDisposable
                 {
                     await using var connection = await OpenAsync(ct);
                     await using var tx = await connection.BeginTransactionAsync(ct);
-                    var result = await work(new DbSession(connection, tx, Kind));
+                    var session = new DbSession(connection, tx, Kind);
+                    var result = await work(session);
                     await tx.CommitAsync(ct);
+                    session.Committed();
                     return result;
                 }
                 catch (PostgresException ex) when (attempt < 3 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
@@ -75,8 +77,10 @@ public sealed class Db : IAsyncDisposable
             try
             {
                 await using var tx = await _writer.BeginTransactionAsync(ct);
-                var result = await work(new DbSession(_writer, tx, Kind));
+                var session = new DbSession(_writer, tx, Kind);
+                var result = await work(session);
                 await tx.CommitAsync(ct);
+                session.Committed();
                 return result;
             }
             catch (SqliteException)

@@ -6,7 +6,24 @@ namespace Notiflows.Storage.Database;
 /// <summary>A connection (and, for writes, its transaction) with the Dapper calls used by the stores.</summary>
 public sealed class DbSession(DbConnection connection, DbTransaction? transaction, DbKind kind)
 {
+    private List<Action>? _afterCommit;
+
     public DbKind Kind => kind;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this session's transaction has committed (never if it rolls back, and only
+    /// once even when a deadlock makes the unit of work run again: each attempt has a session of its own). Actions
+    /// must not throw; they tell in-process listeners about committed changes.
+    /// </summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    internal void Committed()
+    {
+        foreach (var action in _afterCommit ?? [])
+        {
+            action();
+        }
+    }
 
     /// <summary>A raw command on this session's connection and transaction (for the bulk statements).</summary>
     public DbCommand CreateCommand()

@@ -7,6 +7,7 @@ using Notiflows.Core.Secrets;
 using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Realtime;
 using Notiflows.Server.Startup;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Projects;
@@ -177,7 +178,7 @@ public static class ProjectKeyEndpoints
     }
 
     private static async Task<Results<Created<SigningKeyResponse>, ApiError>> NewSigningKey(
-        string slug, HttpContext http, Db db, TimeProvider time, CancellationToken ct)
+        string slug, HttpContext http, Db db, TimeProvider time, FeedPublisher feed, CancellationToken ct)
     {
         using var rsa = RSA.Create(2048);
         var publicPem = rsa.ExportSubjectPublicKeyInfoPem();
@@ -195,6 +196,8 @@ public static class ProjectKeyEndpoints
             p.SigningKeyCreatedAt = now;
             p.UpdatedAt = now;
             await ProjectStore.UpdateAsync(s, p, ct);
+            // Every user key signed with the previous key is invalid now (§3.3): realtime connections using one end.
+            await feed.PublishAsync(s, [new FeedSignal(p.Id, Guid.Empty, Guid.Empty, FeedSignal.Revoked, [])], ct);
             return true;
         }, ct);
         return !found
