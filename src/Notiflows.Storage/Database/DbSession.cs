@@ -37,6 +37,12 @@ public sealed class DbSession(DbConnection connection, DbTransaction? transactio
     public string ForUpdate => kind == DbKind.Postgres ? " FOR UPDATE" : "";
 
     /// <summary>
+    /// <c> FOR UPDATE OF alias</c> on PostgreSQL: locks only that table's rows, as a query with an outer join must
+    /// (PostgreSQL refuses to lock the nullable side); nothing on SQLite.
+    /// </summary>
+    public string ForUpdateOf(string alias) => kind == DbKind.Postgres ? $" FOR UPDATE OF {alias}" : "";
+
+    /// <summary>
     /// A list of ids for <c>IN @ids</c>: Dapper expands lists without its type handlers, so SQLite gets the ids as the
     /// lowercase text they are stored as, PostgreSQL as uuids.
     /// </summary>

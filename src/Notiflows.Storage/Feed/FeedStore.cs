@@ -1,3 +1,4 @@
+using Notiflows.Core.Feed;
 using Notiflows.Storage.Database;
 
 namespace Notiflows.Storage.Feed;
@@ -26,6 +27,20 @@ public sealed class FeedEntryRow
     public DateTimeOffset? ArchivedAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The engagement timestamps (§5.16).</summary>
+    public FeedState State => new(SeenAt, ReadAt, ClickedAt, ArchivedAt);
+
+    /// <summary>Moves the entry to <paramref name="state"/>; returns false (and leaves <see cref="UpdatedAt"/>) when that is no change.</summary>
+    public bool MoveTo(FeedState state, DateTimeOffset now)
+    {
+        if (state == State)
+        {
+            return false;
+        }
+        (SeenAt, ReadAt, ClickedAt, ArchivedAt, UpdatedAt) = (state.SeenAt, state.ReadAt, state.ClickedAt, state.ArchivedAt, now);
+        return true;
+    }
 }
 
 /// <summary>The badge counts of one user's feed in one channel (§7.2, §15.1): non-archived entries only.</summary>
@@ -53,6 +68,47 @@ public static class FeedStore
     /// <summary>The entries among <paramref name="ids"/> (any user, any channel: callers check ownership).</summary>
     public static Task<IReadOnlyList<FeedEntryRow>> GetAsync(DbSession s, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
         s.QueryAsync<FeedEntryRow>($"{Select} WHERE {s.In("d.id", "@ids")} AND {IsEntry}", new { ids = s.Ids(ids) }, ct);
+
+    /// <summary>
+    /// The entries among <paramref name="ids"/> of this user in this channel, in id order; locked (on PostgreSQL) when
+    /// <paramref name="lockRows"/>, in that order, so concurrent batches wait for each other instead of deadlocking.
+    /// </summary>
+    public static Task<IReadOnlyList<FeedEntryRow>> OwnedAsync(
+        DbSession s, Guid userId, Guid channelId, IReadOnlyCollection<Guid> ids, bool lockRows, CancellationToken ct) =>
+        s.QueryAsync<FeedEntryRow>($"""
+            {Select}
+            WHERE {s.In("d.id", "@ids")} AND d.recipient_id = @userId AND d.channel_id = @channelId AND {IsEntry}
+            ORDER BY d.id{(lockRows ? s.ForUpdateOf("d") : "")}
+            """, new { ids = s.Ids(ids), userId, channelId }, ct);
+
+    /// <summary>Applies <paramref name="change"/> to the entries <paramref name="ids"/> (the caller locked them and knows each changes).</summary>
+    public static Task<int> ApplyAsync(DbSession s, IReadOnlyCollection<Guid> ids, FeedChange change, DateTimeOffset now, CancellationToken ct) =>
+        s.ExecuteAsync($"UPDATE deliveries SET {Assignments(change)} WHERE {s.In("id", "@ids")}", new { ids = s.Ids(ids), now }, ct);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (only setting flags) to every non-archived entry of the user in the channel that it
+    /// changes (§7.1 mark-all); returns how many changed.
+    /// </summary>
+    public static Task<int> MarkAllAsync(DbSession s, Guid userId, Guid channelId, FeedChange change, DateTimeOffset now, CancellationToken ct)
+    {
+        // Archiving changes every non-archived entry; otherwise only those with a requested timestamp still unset.
+        var unset = new[] { (change.Seen, "d.seen_at IS NULL"), (change.Read, "d.read_at IS NULL"), (change.Clicked, "d.clicked_at IS NULL") }
+            .Where(c => c.Item1 == true).Select(c => c.Item2).ToList();
+        var changes = change.Archived == true || unset.Count == 0 ? "" : $" AND ({string.Join(" OR ", unset)})";
+        return s.ExecuteAsync($"""
+            UPDATE deliveries SET {Assignments(change)} WHERE id IN (
+                SELECT d.id FROM deliveries d
+                WHERE d.recipient_id = @userId AND d.channel_id = @channelId AND {IsEntry} AND d.archived_at IS NULL{changes})
+            """, new { userId, channelId, now }, ct);
+    }
+
+    /// <summary>The <c>SET</c> list of a change: timestamps set once (never overwritten), archived set or cleared, and updated_at.</summary>
+    private static string Assignments(FeedChange change) => string.Concat(
+        change.Seen == true ? "seen_at = COALESCE(seen_at, @now), " : "",
+        change.Read == true ? "read_at = COALESCE(read_at, @now), " : "",
+        change.Clicked == true ? "clicked_at = COALESCE(clicked_at, @now), " : "",
+        change.Archived switch { true => "archived_at = COALESCE(archived_at, @now), ", false => "archived_at = NULL, ", null => "" },
+        "updated_at = @now");
 
     public static async Task<FeedCountsRow> CountsAsync(DbSession s, Guid userId, Guid channelId, CancellationToken ct) =>
         await s.QueryOneAsync<FeedCountsRow>($"""

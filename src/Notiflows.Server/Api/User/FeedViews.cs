@@ -10,12 +10,8 @@ public sealed record FeedEntryResponse(
     DateTimeOffset? ArchivedAt)
 {
     public static FeedEntryResponse From(FeedEntryRow e) => new(
-        e.Id, e.ChannelId, e.NotiflowId, e.NotificationId, e.Topic, StatusOf(e), JsonNode.Parse(e.Data) as JsonObject ?? [], ActorOf(e),
+        e.Id, e.ChannelId, e.NotiflowId, e.NotificationId, e.Topic, e.State.Status, JsonNode.Parse(e.Data) as JsonObject ?? [], ActorOf(e),
         e.CreatedAt, e.UpdatedAt, e.SeenAt, e.ReadAt, e.ClickedAt, e.ArchivedAt);
-
-    /// <summary>The derived engagement state (§13.6): archived over read over seen over unseen.</summary>
-    public static string StatusOf(FeedEntryRow e) =>
-        e.ArchivedAt is not null ? "archived" : e.ReadAt is not null ? "read" : e.SeenAt is not null ? "seen" : "unseen";
 
     /// <summary>The actor summary (§5.2), its tombstone when the actor was deleted, or null.</summary>
     private static JsonObject? ActorOf(FeedEntryRow e) => e.ActorId switch

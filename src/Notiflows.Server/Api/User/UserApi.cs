@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notiflows.Server.Api.Management.Channels;
+using Notiflows.Server.Api.User.Feed;
 using Notiflows.Server.Auth;
 using Notiflows.Storage.Channels;
 using Notiflows.Storage.Database;
@@ -16,6 +17,7 @@ public static class UserApi
         var root = app.MapGroup("/user/v1").AddEndpointFilter<UserAuthFilter>().WithTags("User API");
         root.MapGet("/channels", Channels).WithName("UserListChannels")
             .WithSummary("The project's channels without config (to discover the in-app channel id).");
+        root.MapFeedEndpoints();
     }
 
     private static async Task<Ok<ChannelItems>> Channels(HttpContext http, Db db, CancellationToken ct)

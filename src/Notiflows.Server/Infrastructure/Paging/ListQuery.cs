@@ -62,6 +62,19 @@ public sealed class ListQuery
         return this;
     }
 
+    /// <summary>Adds a condition without parameters (a fixed predicate, or a filter's predicate), unless it is null.</summary>
+    public ListQuery Where(string? condition)
+    {
+        if (condition is not null)
+        {
+            _conditions.Add(condition);
+        }
+        return this;
+    }
+
+    /// <summary>How many rows match every condition, ignoring the page: <c>SELECT COUNT(*) FROM from WHERE …</c> (with <see cref="Parameters"/>).</summary>
+    public string CountSql(string from) => $"SELECT COUNT(*) FROM {from} WHERE {string.Join(" AND ", _conditions)}";
+
     /// <summary>
     /// <c>created_after</c> / <c>created_before</c>: exclusive bounds on <paramref name="createdColumn"/>. That column has
     /// no index; but ids are UUIDv7 made from the same clock, so each bound also limits the id, widened by

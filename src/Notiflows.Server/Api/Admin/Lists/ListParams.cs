@@ -34,6 +34,12 @@ public sealed class ListParams(HttpRequest request)
         return value is null ? null : Guid.TryParse(value, out var id) ? id : Fail<Guid?>(name, null);
     }
 
+    public bool? Bool(string name)
+    {
+        var value = String(name);
+        return value is null ? null : bool.TryParse(value, out var b) ? b : Fail<bool?>(name, null);
+    }
+
     public DateTimeOffset? Timestamp(string name)
     {
         if (!QueryParams.TryTimestamp(request, name, out var value, out var error))
@@ -48,10 +54,10 @@ public sealed class ListParams(HttpRequest request)
     public string Scope(string route, Guid projectId, string? owner = null) => CursorPage.Scope(route, projectId, [owner, .. _values]);
 
     /// <summary>Reads the page parameters once the filters are valid: the first error of either, or null and the page.</summary>
-    public ApiError? TryPage(string scope, out CursorPage page)
+    public ApiError? TryPage(string scope, out CursorPage page, int defaultLimit = 25, int maxLimit = 1000)
     {
-        page = new CursorPage(25, null, null);
-        if ((Error ?? CursorPage.TryParse(request, scope, 25, 1000, out page)) is { } error)
+        page = new CursorPage(defaultLimit, null, null);
+        if ((Error ?? CursorPage.TryParse(request, scope, defaultLimit, maxLimit, out page)) is { } error)
         {
             return error;
         }
