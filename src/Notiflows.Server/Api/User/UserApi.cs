@@ -16,6 +16,7 @@ public static class UserApi
         var root = app.MapGroup("/user/v1").AddEndpointFilter<UserAuthFilter>().WithTags("User API");
         root.MapGet("/channels", Channels).WithName("UserListChannels")
             .WithSummary("The project's channels without config (to discover the in-app channel id).");
+        root.MapUserSettingsEndpoints();
     }
 
     private static async Task<Ok<ChannelItems>> Channels(HttpContext http, Db db, CancellationToken ct)
