@@ -2,6 +2,7 @@ using Notiflows.Server.Api.Admin;
 using Notiflows.Server.Api.Management;
 using Notiflows.Server.Api.Management.Projects;
 using Notiflows.Server.Api.User;
+using Notiflows.Server.Api.UserSettings;
 using Notiflows.Server.Auth;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Health;
@@ -44,6 +45,7 @@ public static class ServerSetup
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupService>();
         services.AddManagementServices();
+        services.AddUserSettings();
         services.AddEngine();
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", OpenApiSetup.Configure);

@@ -18,6 +18,7 @@ public static class UserApi
         root.MapGet("/channels", Channels).WithName("UserListChannels")
             .WithSummary("The project's channels without config (to discover the in-app channel id).");
         root.MapFeedEndpoints();
+        root.MapUserSettingsEndpoints();
     }
 
     private static async Task<Ok<ChannelItems>> Channels(HttpContext http, Db db, CancellationToken ct)

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Notiflows.Server.Tests.Engine;
+using Notiflows.Server.Tests.Api.User;
 using Notiflows.Server.Tests.Infrastructure;
 
 namespace Notiflows.Server.Tests.Api.Admin.ChannelSettings;
 
 /// <summary>Helpers for the channel settings and channel subscription tests (§6.3).</summary>
-public abstract class ChannelSettingsTestBase<TFixture>(TFixture fixture) : EngineTests<TFixture>(fixture) where TFixture : HostFixture
+public abstract class ChannelSettingsTestBase<TFixture>(TFixture fixture) : UserApiTests<TFixture>(fixture) where TFixture : HostFixture
 {
     /// <summary>Channels the tests create on demand, by handle; every other handle is a built-in channel (§14.1).</summary>
     private static readonly Dictionary<string, string> Extra = new(StringComparer.Ordinal)
@@ -18,9 +18,9 @@ public abstract class ChannelSettingsTestBase<TFixture>(TFixture fixture) : Engi
         ["web-push-two"] = """{"name": "Web push two", "type": "web_push", "provider": "sandbox"}""",
     };
 
-    protected const string Push = "mobile-push-sandbox";
-    protected const string WebPush = "web-push-sandbox";
-    protected const string Chat = "chat-sandbox";
+    protected const string Push = ChannelSettingsCases.Push;
+    protected const string WebPush = ChannelSettingsCases.WebPush;
+    protected const string Chat = ChannelSettingsCases.Chat;
 
     /// <summary>A project with the given users (created through the Admin API).</summary>
     protected async Task<TestProject> ProjectWithUsersAsync(params string[] users)

@@ -95,29 +95,8 @@ public abstract class ChannelSubscriptionTests<TFixture>(TFixture fixture) : Cha
         Assert.Equal(["keep"], (await SubscriptionsOf(p, "u1", WebPush)).Select(s => (string)s["identifier"]!).ToList());
     }
 
-    public static TheoryData<string, string, string> BadPosts => new()
-    {
-        { "{}", "identifier", "required" },
-        { """{"identifier": null, "settings": {}}""", "identifier", "required" },
-        { """{"identifier": "", "settings": {}}""", "identifier", "too_short" },
-        { """{"identifier": 5}""", "identifier", "invalid" },
-        { $$"""{"identifier": "{{new string('x', 2049)}}"}""", "identifier", "too_long" },
-        { """{"identifier": "a"}""", "settings", "required" },
-        { """{"identifier": "a", "settings": null}""", "settings", "required" },
-        { """{"identifier": "a", "settings": "x"}""", "settings", "invalid" },
-        { """{"identifier": "a", "settings": {}}""", "settings.endpoint", "required" },
-        { """{"identifier": "a", "settings": {}}""", "settings.p256dh", "required" },
-        { """{"identifier": "a", "settings": {}}""", "settings.auth", "required" },
-        { """{"identifier": "a", "settings": {"endpoint": "http://push.example.com"}}""", "settings.endpoint", "format" },
-        { """{"identifier": "a", "settings": {"endpoint": "push.example.com"}}""", "settings.endpoint", "format" },
-        { """{"identifier": "a", "settings": {"endpoint": 1}}""", "settings.endpoint", "invalid" },
-        { """{"identifier": "a", "settings": {"p256dh": "not+base64/url"}}""", "settings.p256dh", "format" },
-        { """{"identifier": "a", "settings": {"auth": "a b"}}""", "settings.auth", "format" },
-        { """{"identifier": "a", "settings": {"auth": ""}}""", "settings.auth", "too_short" },
-    };
-
     [Theory]
-    [MemberData(nameof(BadPosts))]
+    [MemberData(nameof(ChannelSettingsCases.BadPosts), MemberType = typeof(ChannelSettingsCases))]
     public async Task Post_BadBody_Returns422_NothingStored(string body, string field, string reason)
     {
         var p = await ProjectWithUsersAsync("u1");
@@ -142,10 +121,7 @@ public abstract class ChannelSubscriptionTests<TFixture>(TFixture fixture) : Cha
     }
 
     [Theory]
-    [InlineData("{}", "required")]
-    [InlineData("""{"identifier": null}""", "required")]
-    [InlineData("""{"identifier": ""}""", "too_short")]
-    [InlineData("""{"identifier": ["a"]}""", "invalid")]
+    [MemberData(nameof(ChannelSettingsCases.BadIdentifiers), MemberType = typeof(ChannelSettingsCases))]
     public async Task Delete_WithoutIdentifier_Returns422(string body, string reason)
     {
         var p = await ProjectWithUsersAsync("u1");

@@ -124,24 +124,7 @@ public abstract class PreferenceTests<TFixture>(TFixture fixture) : EngineTests<
     }
 
     [Theory]
-    [InlineData("""{"channel_types": {"webhook": false}}""", "channel_types.webhook", "invalid")]
-    [InlineData("""{"channel_types": {"fax": true}}""", "channel_types.fax", "invalid")]
-    [InlineData("""{"channel_types": {"sms": "no"}}""", "channel_types.sms", "invalid")]
-    [InlineData("""{"channel_types": {"sms": 0}}""", "channel_types.sms", "invalid")]
-    [InlineData("""{"channel_types": {"sms": {}}}""", "channel_types.sms", "invalid")]
-    [InlineData("""{"channel_types": ["sms"]}""", "channel_types", "invalid")]
-    [InlineData("""{"channel_types": null}""", "channel_types", "invalid")]
-    [InlineData("""{"notiflows": []}""", "notiflows", "invalid")]
-    [InlineData("""{"notiflows": {"orders": true}}""", "notiflows.orders", "invalid")]
-    [InlineData("""{"notiflows": {"orders": "off"}}""", "notiflows.orders", "invalid")]
-    [InlineData("""{"notiflows": {"orders": {"enabled": "no"}}}""", "notiflows.orders.enabled", "invalid")]
-    [InlineData("""{"notiflows": {"orders": {"channel_types": {"push": false}}}}""", "notiflows.orders.channel_types.push", "invalid")]
-    [InlineData("""{"notiflows": {"orders": {"channel_types": {"sms": 1}}}}""", "notiflows.orders.channel_types.sms", "invalid")]
-    [InlineData("""{"notiflows": {"orders": {"channel_types": "sms"}}}""", "notiflows.orders.channel_types", "invalid")]
-    [InlineData("""{"notiflows": {"ghost": {"enabled": false}}}""", "notiflows.ghost", "invalid")]
-    [InlineData("""{"notiflows": {"01936f3e-7a10-7c21-8a4b-1f2e3d4c5b6a": null}}""", "notiflows.01936f3e-7a10-7c21-8a4b-1f2e3d4c5b6a", "invalid")]
-    [InlineData("""{"notiflows": {"critical": {"enabled": false}}}""", "notiflows.critical", "not_allowed")]
-    [InlineData("""{"notiflows": {"critical": null}}""", "notiflows.critical", "not_allowed")]
+    [MemberData(nameof(PreferenceCases.BadInput), MemberType = typeof(PreferenceCases))]
     public async Task Put_BadInput_Returns422_AndWritesNothing(string body, string field, string reason)
     {
         var p = await ProjectAsync();

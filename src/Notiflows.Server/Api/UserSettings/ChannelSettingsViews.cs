@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Notiflows.Storage.Channels;
 using Notiflows.Storage.Users;
 
-namespace Notiflows.Server.Api.Admin.Users;
+namespace Notiflows.Server.Api.UserSettings;
 
 /// <summary>A user's settings for one channel (§5.6).</summary>
 public sealed record ChannelSettingsResponse(
