@@ -8,6 +8,10 @@
 # and removed on exit. CI (e.g. CI=true) is passed through: with CI=true, tests treat a
 # missing Postgres as a failure rather than a skip.
 #
+# Browser tests: Playwright drives Debian's chromium (/usr/bin/chromium, or NOTIFLOWS_TEST_CHROMIUM), installed here
+# with apt-get when missing; Playwright never downloads a browser. Without chromium, the browser tests skip locally
+# and fail with CI=true.
+#
 # The last line of output is always "N passed, N failed[, N skipped]", counted from the TRX
 # reports in artifacts/test-results. Exits non-zero if a test failed, dotnet test failed,
 # or no test ran.
@@ -80,6 +84,21 @@ CONF
 }
 
 if [[ -z "${NOTIFLOWS_TEST_POSTGRES:-}" ]]; then start_postgres; fi
+
+ensure_chromium() {
+  local chromium="${NOTIFLOWS_TEST_CHROMIUM:-/usr/bin/chromium}"
+  [[ -x "$chromium" ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test.sh: $chromium is missing and only root may install it ('sudo apt-get install chromium'); browser tests will skip (fail with CI=true)." >&2
+    return 0
+  fi
+  echo "test.sh: installing chromium with apt-get (for the browser tests)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q chromium
+}
+ensure_chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 results_dir="$PWD/artifacts/test-results"
 rm -rf "$results_dir"   # stale TRX files would be counted again

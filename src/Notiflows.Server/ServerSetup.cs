@@ -8,6 +8,7 @@ using Notiflows.Server.Health;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.RateLimits;
 using Notiflows.Server.Realtime;
+using Notiflows.Server.Sdk;
 using Notiflows.Server.Startup;
 using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
@@ -65,6 +66,7 @@ public static class ServerSetup
         app.MapUserApi();
         app.MapFeedStream();
         FeedSocket.Map(app);
+        app.MapSdk();
         foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
         {
             mapper.Map(app);
