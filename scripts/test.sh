@@ -22,6 +22,14 @@ if [[ -n "${CI+set}" ]]; then export CI; fi
 
 pg_bin='' pg_dir='' as_pg=()
 
+# apt_install PACKAGE WHAT: installs a Debian package (root only; the callers check).
+apt_install() {
+  echo "test.sh: installing $1 with apt-get ($2)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q "$1"
+}
+
 find_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 
 stop_postgres() {
@@ -40,10 +48,7 @@ start_postgres() {
       echo "test.sh: run 'sudo apt-get install postgresql', or set NOTIFLOWS_TEST_POSTGRES to an existing server." >&2
       exit 1
     fi
-    echo "test.sh: installing PostgreSQL with apt-get..." >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q postgresql
+    apt_install postgresql "for the PostgreSQL tests"
     pg_bin=$(find_pg_bin)
     [[ -n "$pg_bin" ]] || { echo "test.sh: postgresql installed, but no /usr/lib/postgresql/*/bin" >&2; exit 1; }
   fi
@@ -92,10 +97,7 @@ ensure_chromium() {
     echo "test.sh: $chromium is missing and only root may install it ('sudo apt-get install chromium'); browser tests will skip (fail with CI=true)." >&2
     return 0
   fi
-  echo "test.sh: installing chromium with apt-get (for the browser tests)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q chromium
+  apt_install chromium "for the browser tests"
 }
 ensure_chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
