@@ -77,7 +77,7 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
     private async Task<(WebSocketCloseStatus, string)> PumpAsync(Session session, Task receiving, CancellationToken ct)
     {
         var connection = session.Connection;
-        var nextPing = time.GetUtcNow() + Heartbeat;
+        var nextPing = session.Opened + Heartbeat;
         var pings = 0;
         while (true)
         {
@@ -274,6 +274,8 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
         public FeedConnection Connection => connection;
         public UserCaller Caller => caller;
         public string PublicKey => publicKey;
+        public DateTimeOffset Opened { get; } = opened;
+
         public DateTimeOffset LastHeard { get; set; } = opened;
 
         public async Task SendAsync(JsonObject message, CancellationToken ct)

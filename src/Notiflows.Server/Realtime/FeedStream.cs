@@ -46,6 +46,8 @@ public static class FeedStream
             return;
         }
         var channel = Guid.Parse(channelId);
+        // Heartbeats count from the start of the stream, whatever the time it takes to write its opening.
+        var opened = time.GetUtcNow();
         var connection = new FeedConnection(caller!.Project.Id, caller.User.Id, caller.KeyExpiresAt is not null);
         hub.Open(connection);
         hub.Follow(connection, channel);
@@ -66,7 +68,7 @@ public static class FeedStream
                 }
             }
             await http.Response.Body.FlushAsync(ct);
-            var reason = await PumpAsync(http, connection, caller, auth, time, ct);
+            var reason = await PumpAsync(http, connection, caller, auth, time, opened, ct);
             if (reason is not null)
             {
                 await WriteEventAsync(http, new FeedEvent(channel, "error", null,
@@ -90,10 +92,10 @@ public static class FeedStream
     /// is waited for precisely.
     /// </summary>
     private static async Task<string?> PumpAsync(
-        HttpContext http, FeedConnection connection, UserCaller caller, UserAuth auth, TimeProvider time, CancellationToken ct)
+        HttpContext http, FeedConnection connection, UserCaller caller, UserAuth auth, TimeProvider time, DateTimeOffset opened, CancellationToken ct)
     {
         var publicKey = UserAuth.PublicKeyOf(http, allowQuery: true);
-        var nextBeat = time.GetUtcNow() + Heartbeat;
+        var nextBeat = opened + Heartbeat;
         while (!ct.IsCancellationRequested)
         {
             var now = time.GetUtcNow();

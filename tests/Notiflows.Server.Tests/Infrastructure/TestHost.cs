@@ -38,6 +38,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public DbKind Kind { get; }
 
+    /// <summary>The PostgreSQL database of this host (null on SQLite): another host on it is another node of one cluster.</summary>
+    public string? DatabaseUrl => _databaseUrl;
+
     public string DataDir { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero));
