@@ -118,6 +118,7 @@ ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; }
 li + li { border-top: 1px solid var(--border); }
 .entry { display: flex; gap: 12px; width: 100%; box-sizing: border-box; padding: 12px 16px; border: 0; background: none; color: inherit;
   font: inherit; text-align: left; text-decoration: none; cursor: pointer; }
+.entry:focus-visible { outline-offset: -2px; }
 .entry:hover { background: color-mix(in srgb, var(--accent) 6%, transparent); }
 .entry.unread { background: var(--unread); }
 .avatar { flex: none; display: grid; place-items: center; width: 36px; height: 36px; border-radius: 50%; background: var(--accent);
