@@ -186,11 +186,13 @@ export class NotiflowsInbox extends HTMLElement {
 
   connectedCallback() {
     document.addEventListener("click", this.#onDocumentClick);
+    document.addEventListener("keydown", this.#onDocumentKey);
     this.#scheduleStart();
   }
 
   disconnectedCallback() {
     document.removeEventListener("click", this.#onDocumentClick);
+    document.removeEventListener("keydown", this.#onDocumentKey);
     this.#stop();
   }
 
@@ -369,11 +371,6 @@ export class NotiflowsInbox extends HTMLElement {
   }
 
   #onKey(event) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      this.toggle(false);
-      return;
-    }
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Home" && event.key !== "End") return;
     const items = [...this.#ui.list.querySelectorAll(".entry")];
     if (items.length === 0) return;
@@ -382,6 +379,13 @@ export class NotiflowsInbox extends HTMLElement {
     const next = { ArrowDown: Math.min(at + 1, items.length - 1), ArrowUp: Math.max(at - 1, 0), Home: 0, End: items.length - 1 }[event.key];
     items[next].focus();
   }
+
+  /** Escape closes the open panel wherever the focus is (a followed link may have moved it out), and focuses the bell. */
+  #onDocumentKey = (event) => {
+    if (event.key !== "Escape" || !this.open) return;
+    this.toggle(false);
+    this.#ui.bell.focus();
+  };
 
   #onDocumentClick = (event) => {
     if (this.open && !event.composedPath().includes(this)) this.toggle(false);

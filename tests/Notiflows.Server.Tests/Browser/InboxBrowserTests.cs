@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Notiflows.Server.Tests.Api.User;
 using Notiflows.Server.Tests.Infrastructure;
@@ -69,7 +70,7 @@ public abstract class InboxBrowserTests<TFixture>(TFixture fixture) : UserApiTes
         await Expect(entry.Locator("strong")).ToHaveTextAsync("Sam");
         await Expect(entry.Locator("code")).ToHaveTextAsync("Roadmap");
         await Expect(entry.Locator("b")).ToHaveCountAsync(0); // the comment's HTML is text, not markup
-        await Expect(entry).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bunread\b"));
+        await Expect(entry).ToHaveClassAsync(Unread);
         var id = (await entry.GetAttributeAsync("data-id"))!;
         var seen = await DeliveryAsync(p, id);
         Assert.NotNull(seen["seen_at"]);
@@ -89,8 +90,9 @@ public abstract class InboxBrowserTests<TFixture>(TFixture fixture) : UserApiTes
         Assert.NotNull(read["read_at"]);
         Assert.NotNull(read["clicked_at"]);
 
-        // Keyboard: Escape closes the panel and gives the focus back to the bell.
-        await bell.ClickAsync();
+        await Expect(entry).Not.ToHaveClassAsync(Unread);
+
+        // The link was on this page: the panel is still open. Escape closes it and gives the focus back to the bell.
         await Expect(dialog).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToBeHiddenAsync();
@@ -159,6 +161,8 @@ public abstract class InboxBrowserTests<TFixture>(TFixture fixture) : UserApiTes
         page.SetDefaultTimeout(15_000);
         return page;
     }
+
+    private static readonly Regex Unread = new(@"\bunread\b");
 
     private static bool IsPatch(IResponse r) => r.Request.Method == "PATCH" && r.Url.Contains("/feed/entries", StringComparison.Ordinal);
 
