@@ -8,6 +8,10 @@
 # and removed on exit. CI (e.g. CI=true) is passed through: with CI=true, tests treat a
 # missing Postgres as a failure rather than a skip.
 #
+# Browser tests: Playwright drives Debian's chromium (/usr/bin/chromium, or NOTIFLOWS_TEST_CHROMIUM), installed here
+# with apt-get when missing; Playwright never downloads a browser. Without chromium, the browser tests skip locally
+# and fail with CI=true.
+#
 # The last line of output is always "N passed, N failed[, N skipped]", counted from the TRX
 # reports in artifacts/test-results. Exits non-zero if a test failed, dotnet test failed,
 # or no test ran.
@@ -17,6 +21,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ -n "${CI+set}" ]]; then export CI; fi
 
 pg_bin='' pg_dir='' as_pg=()
+
+# apt_install PACKAGE WHAT: installs a Debian package (root only; the callers check).
+apt_install() {
+  echo "test.sh: installing $1 with apt-get ($2)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q "$1"
+}
 
 find_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 
@@ -36,10 +48,7 @@ start_postgres() {
       echo "test.sh: run 'sudo apt-get install postgresql', or set NOTIFLOWS_TEST_POSTGRES to an existing server." >&2
       exit 1
     fi
-    echo "test.sh: installing PostgreSQL with apt-get..." >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q postgresql
+    apt_install postgresql "for the PostgreSQL tests"
     pg_bin=$(find_pg_bin)
     [[ -n "$pg_bin" ]] || { echo "test.sh: postgresql installed, but no /usr/lib/postgresql/*/bin" >&2; exit 1; }
   fi
@@ -80,6 +89,18 @@ CONF
 }
 
 if [[ -z "${NOTIFLOWS_TEST_POSTGRES:-}" ]]; then start_postgres; fi
+
+ensure_chromium() {
+  local chromium="${NOTIFLOWS_TEST_CHROMIUM:-/usr/bin/chromium}"
+  [[ -x "$chromium" ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test.sh: $chromium is missing and only root may install it ('sudo apt-get install chromium'); browser tests will skip (fail with CI=true)." >&2
+    return 0
+  fi
+  apt_install chromium "for the browser tests"
+}
+ensure_chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 results_dir="$PWD/artifacts/test-results"
 rm -rf "$results_dir"   # stale TRX files would be counted again

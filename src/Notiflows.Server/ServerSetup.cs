@@ -9,6 +9,7 @@ using Notiflows.Server.Health;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.RateLimits;
 using Notiflows.Server.Realtime;
+using Notiflows.Server.Sdk;
 using Notiflows.Server.Startup;
 using Notiflows.Server.Workers;
 using Notiflows.Storage.Database;
@@ -67,6 +68,7 @@ public static class ServerSetup
         app.MapUserApi();
         app.MapFeedStream();
         FeedSocket.Map(app);
+        app.MapSdk();
         foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
         {
             mapper.Map(app);

@@ -16,6 +16,9 @@ public abstract class HostFixture(DbKind kind) : IAsyncLifetime
     {
     }
 
+    /// <summary>True to listen on a real loopback port (<see cref="TestHost.Url"/>), e.g. for a browser.</summary>
+    protected virtual bool Kestrel => false;
+
     private TestHost? _host;
 
     public TestHost Host => _host ?? throw new InvalidOperationException("The host did not start.");
@@ -26,7 +29,7 @@ public abstract class HostFixture(DbKind kind) : IAsyncLifetime
         {
             return; // each test then skips (locally) or fails (CI) through ApiTests.Host
         }
-        _host = await TestHost.StartAsync(kind, Settings, ConfigureServices);
+        _host = await TestHost.StartAsync(kind, Settings, ConfigureServices, Kestrel);
     }
 
     public async ValueTask DisposeAsync()

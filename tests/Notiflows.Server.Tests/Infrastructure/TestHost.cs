@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,15 +45,32 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero));
 
+    /// <summary>
+    /// Boots a host. With <paramref name="kestrel"/> it listens on a free loopback port (<see cref="Url"/>) instead of the
+    /// in-memory test server, so a real browser can reach it.
+    /// </summary>
     public static async Task<TestHost> StartAsync(
-        DbKind kind, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+        DbKind kind, IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, bool kestrel = false)
     {
         var ct = TestContext.Current.CancellationToken;
         var url = kind == DbKind.Postgres ? await TestPostgres.CreateDatabaseAsync(TestPostgres.RequireAdminConnectionString(), ct) : null;
         var host = new TestHost(kind, url, extra, services);
-        _ = host.Server; // boots the host: migrations and bootstrap run now
+        if (kestrel)
+        {
+            host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            host.StartServer(); // boots the host: migrations and bootstrap run now
+            host.Url = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            host.ClientOptions.BaseAddress = new Uri(host.Url);
+        }
+        else
+        {
+            _ = host.Server; // boots the host: migrations and bootstrap run now
+        }
         return host;
     }
+
+    /// <summary>The base URL of a host started on Kestrel (e.g. <c>http://127.0.0.1:41234</c>); null for the in-memory server.</summary>
+    public string? Url { get; private set; }
 
     /// <summary>Runs every due job until the queue is quiet (advance <see cref="Time"/> first to make timers due).</summary>
     public Task<int> DrainAsync() => Services.GetRequiredService<JobDrain>().RunUntilQuietAsync(TestContext.Current.CancellationToken);
