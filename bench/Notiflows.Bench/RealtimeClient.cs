@@ -15,7 +15,7 @@ namespace Notiflows.Bench;
 internal sealed class RunTracker(int clients, long capacity)
 {
     private readonly long[] _sentAt = new long[capacity];
-    private readonly bool[] _accepted = new bool[capacity];
+    private readonly long[] _acceptedAt = new long[capacity];
     private readonly long[] _receivedAt = new long[capacity];
     private readonly int[] _receipts = new int[capacity];
     private long _received;
@@ -34,7 +34,8 @@ internal sealed class RunTracker(int clients, long capacity)
 
     public void Sending(long n) => _sentAt[n] = Stopwatch.GetTimestamp();
 
-    public void Accepted(long n) => Volatile.Write(ref _accepted[n], true);
+    /// <summary>Run <paramref name="n"/> was answered 202 (now).</summary>
+    public void Accepted(long n) => Volatile.Write(ref _acceptedAt[n], Stopwatch.GetTimestamp());
 
     /// <summary>A <c>delivery.created</c> for run <paramref name="n"/> reached the client of user <paramref name="client"/> at <paramref name="at"/>.</summary>
     public void Event(int client, long n, long at)
@@ -57,27 +58,31 @@ internal sealed class RunTracker(int clients, long capacity)
         Interlocked.Increment(ref _received);
     }
 
-    /// <summary>Request sent → event received, for every accepted run that was received; the accepted runs never received.</summary>
-    public (Latencies Latency, long Missing) Summarise(long sent)
+    /// <summary>
+    /// For every accepted run whose event came: request sent → event received, and 202 read → event received (negative when
+    /// the event came first); the accepted runs whose event never came.
+    /// </summary>
+    public (Latencies FromSend, Latencies FromAccept, long Missing) Summarise(long sent)
     {
-        var latency = new Latencies();
+        var (fromSend, fromAccept) = (new Latencies(), new Latencies());
         long missing = 0;
         for (long n = 0; n < sent; n++)
         {
-            if (!_accepted[n])
+            if (_acceptedAt[n] == 0)
             {
                 continue;
             }
             if (_receipts[n] > 0)
             {
-                latency.Add(_receivedAt[n] - _sentAt[n]);
+                fromSend.Add(_receivedAt[n] - _sentAt[n]);
+                fromAccept.Add(_receivedAt[n] - _acceptedAt[n]);
             }
             else
             {
                 missing++;
             }
         }
-        return (latency, missing);
+        return (fromSend, fromAccept, missing);
     }
 }
 

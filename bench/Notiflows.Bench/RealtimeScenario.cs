@@ -8,7 +8,7 @@ namespace Notiflows.Bench;
 internal sealed record RealtimeResult(
     int Clients, double UsersSeconds, int Connected, double ConnectSeconds, Percentiles Connect, string? ConnectError,
     long RssBeforeKb, long RssIdleKb, double TargetRate, double SentRate, long Accepted, long Errors, long Skipped, string? FirstError,
-    Percentiles Accept, Percentiles Event, long Received, long Missing, long Duplicates, long Misrouted, long Unexpected,
+    Percentiles Accept, Percentiles Event, Percentiles EventAfterAccept, long Received, long Missing, long Duplicates, long Misrouted, long Unexpected,
     int EndedEarly, string? FirstEnded, double WaitSeconds, double LoadAverage, ResourceFigures Resources)
 {
     public double KbPerConnection => Connected == 0 ? double.NaN : (RssIdleKb - RssBeforeKb) / (double)Connected;
@@ -74,12 +74,12 @@ internal static class RealtimeScenario
             var waitSeconds = watch.Elapsed.TotalSeconds;
             await meter.DisposeAsync();
 
-            var (latency, missing) = tracker.Summarise(load.Sent);
+            var (latency, afterAccept, missing) = tracker.Summarise(load.Sent);
             var ended = clients.Where(c => c.EndedEarly is not null).ToList();
             await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
             return new RealtimeResult(n, usersSeconds, clients.Count, connectSeconds, Latencies.Summarise([connect]), connectError,
                 rssBefore, rssIdle, o.Rate, load.SentRate, load.Accepted, load.Errors, load.Skipped, load.FirstError,
-                Latencies.Summarise([load.Accept]), Latencies.Summarise([latency]), tracker.Received, missing, tracker.Duplicates,
+                Latencies.Summarise([load.Accept]), Latencies.Summarise([latency]), Latencies.Summarise([afterAccept]), tracker.Received, missing, tracker.Duplicates,
                 tracker.Misrouted, tracker.Unexpected, ended.Count, ended.FirstOrDefault()?.EndedEarly, waitSeconds, loadAverage, meter.Figures);
         }
     }

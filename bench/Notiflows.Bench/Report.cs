@@ -75,6 +75,8 @@ internal sealed class Report(params string[] header)
         Add(s, "runs / s target / sent", $"{F0(r.TargetRate)} / {F0(r.SentRate)}");
         Add(s, "run request → delivery.created at the client p50 / p95 / p99 / max (ms)",
             $"{F1(r.Event.P50)} / {F1(r.Event.P95)} / {F1(r.Event.P99)} / {F1(r.Event.Max)}", $"p99 ≤ {RealtimeTargetMs:0}", r.Event.P99 <= RealtimeTargetMs);
+        Add(s, "202 read → delivery.created at the client p50 / p95 / p99 / max (ms)",
+            $"{F1(r.EventAfterAccept.P50)} / {F1(r.EventAfterAccept.P95)} / {F1(r.EventAfterAccept.P99)} / {F1(r.EventAfterAccept.Max)}");
         Add(s, "events received / runs accepted", $"{F0(r.Received)} / {F0(r.Accepted)}", "all", r.Received == r.Accepted && r.Accepted > 0);
         Add(s, "missing / duplicate / to the wrong client / unknown run", $"{F0(r.Missing)} / {F0(r.Duplicates)} / {F0(r.Misrouted)} / {F0(r.Unexpected)}",
             "0 / 0 / 0 / 0", r.Missing + r.Duplicates + r.Misrouted + r.Unexpected == 0);
