@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace Notiflows.Bench;
 
@@ -114,17 +116,18 @@ internal static class RealtimeScenario
         var times = new long[tracker.Clients];
         string? error = null;
         await Parallel.ForEachAsync(Enumerable.Range(0, tracker.Clients), new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct },
-            async (i, token) =>
+            async (i, _) =>
             {
                 var client = new RealtimeClient(i, tracker);
                 var t0 = Stopwatch.GetTimestamp();
                 try
                 {
-                    await client.ConnectAsync(uris[i], channelId, token);
+                    // The scenario's token, not the loop's: the client keeps receiving after the loop ends.
+                    await client.ConnectAsync(uris[i], channelId, ct);
                     times[i] = Stopwatch.GetTimestamp() - t0;
                     clients[i] = client;
                 }
-                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or InvalidOperationException or System.Text.Json.JsonException)
+                catch (Exception e) when (e is WebSocketException or InvalidOperationException or JsonException)
                 {
                     Interlocked.CompareExchange(ref error, e.Message, null);
                     await client.DisposeAsync();
