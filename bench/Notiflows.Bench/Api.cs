@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -108,6 +109,40 @@ internal sealed class Api : IDisposable
             }
         }
         return (status, null);
+    }
+
+    /// <summary>
+    /// Starts a run, timed from sending to the whole response read: the run id and the ticks, or a null id and the error
+    /// (transport error message, or <c>HTTP nnn</c> for anything but 202).
+    /// </summary>
+    public async Task<(string? RunId, long Ticks, string Error)> TimedRunAsync(string notiflow, byte[] body, CancellationToken ct)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            var (status, runId) = await RunAsync(notiflow, body, ct);
+            return (runId, Stopwatch.GetTimestamp() - t0, $"HTTP {(int)status}");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, Stopwatch.GetTimestamp() - t0, e.Message);
+        }
+    }
+
+    /// <summary><c>PUT /admin/v1/users/{prefix}{i}</c> for i = 0 … n − 1 with one body, <paramref name="parallelism"/> in flight; fails on a non-2xx.</summary>
+    public Task PutUsersAsync(string prefix, int n, string json, int parallelism, CancellationToken ct)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        return Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var (status, doc) = await SendAsync(HttpMethod.Put, $"admin/v1/users/{prefix}{i}", Body(body), token);
+                doc?.Dispose();
+                if ((int)status is < 200 or > 299)
+                {
+                    throw new InvalidOperationException($"creating users: PUT answered {(int)status}");
+                }
+            });
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -20,97 +19,50 @@ internal static class E2eScenario
     public static async Task<E2eResult> RunAsync(Api api, Options o, int serverPid, CancellationToken ct)
     {
         Console.WriteLine($"e2e: {o.Rate:0} runs/s for {o.Duration.TotalSeconds:0} s, following every {o.SampleEvery}th run");
-        var freq = Stopwatch.Frequency;
         var accept = new Latencies();
         var delivered = new Latencies();
-        long accepted = 0, errors = 0, skipped = 0;
+        long accepted = 0, errors = 0;
         var timedOut = 0;
         var samples = 0;
         string? firstError = null;
-        var followers = new ConcurrentBag<Task>();
-        using var outstanding = new SemaphoreSlim(MaxOutstanding);
-        var path = $"admin/v1/notiflows/{Engine.InApp}/run";
 
-        async Task SendOne(long n, bool follow)
+        async Task SendOne(long n)
         {
-            try
+            var body = Encoding.UTF8.GetBytes(string.Create(
+                CultureInfo.InvariantCulture, $"{{\"recipients\":[\"e{n}\"],\"data\":{{\"n\":{n}}}}}"));
+            var t0 = Stopwatch.GetTimestamp();
+            var (runId, ticks, error) = await api.TimedRunAsync(Engine.InApp, body, ct);
+            if (runId is null)
             {
-                var body = Encoding.UTF8.GetBytes(string.Create(
-                    CultureInfo.InvariantCulture, $"{{\"recipients\":[\"e{n}\"],\"data\":{{\"n\":{n}}}}}"));
-                var t0 = Stopwatch.GetTimestamp();
-                HttpStatusCode status;
-                string? runId = null, error = null;
-                try
-                {
-                    (status, runId) = await api.RunAsync(Engine.InApp, body, ct);
-                }
-                catch (HttpRequestException e)
-                {
-                    status = 0;
-                    error = e.Message;
-                }
-                var t1 = Stopwatch.GetTimestamp();
-                if (status != HttpStatusCode.Accepted || runId is null)
-                {
-                    Interlocked.Increment(ref errors);
-                    Interlocked.CompareExchange(ref firstError, error ?? $"HTTP {(int)status}", null);
-                    return;
-                }
-                Interlocked.Increment(ref accepted);
-                lock (accept)
-                {
-                    accept.Add(t1 - t0);
-                }
-                if (follow)
-                {
-                    var ok = await FollowAsync(api.Observer, runId, t0, o.Timeout, ct);
-                    if (ok is { } ticks)
-                    {
-                        lock (delivered)
-                        {
-                            delivered.Add(ticks);
-                        }
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref timedOut);
-                    }
-                }
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, error, null);
+                return;
             }
-            finally
+            Interlocked.Increment(ref accepted);
+            lock (accept)
             {
-                outstanding.Release();
+                accept.Add(ticks);
+            }
+            if (n % o.SampleEvery == 0)
+            {
+                Interlocked.Increment(ref samples);
+                var ok = await FollowAsync(api.Observer, runId, t0, o.Timeout, ct);
+                if (ok is { } until)
+                {
+                    lock (delivered)
+                    {
+                        delivered.Add(until);
+                    }
+                }
+                else
+                {
+                    Interlocked.Increment(ref timedOut);
+                }
             }
         }
 
         var meter = new ResourceMeter(serverPid, string.Equals(o.Db, "postgres", StringComparison.Ordinal));
-        var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(o.Duration.TotalSeconds * freq);
-        long sent = 0;
-        var tasks = new List<Task>(capacity: (int)Math.Min(int.MaxValue / 2, o.Rate * o.Duration.TotalSeconds + 16));
-        while (!ct.IsCancellationRequested)
-        {
-            var now = Stopwatch.GetTimestamp();
-            if (now >= end)
-            {
-                break;
-            }
-            var due = (long)((now - start) * o.Rate / freq) + 1;
-            for (; sent < due; sent++)
-            {
-                if (!outstanding.Wait(0, CancellationToken.None))
-                {
-                    skipped++;
-                    continue;
-                }
-                var follow = sent % o.SampleEvery == 0;
-                samples += follow ? 1 : 0;
-                tasks.Add(SendOne(sent, follow));
-            }
-            await Task.Delay(1, ct);
-        }
-        var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        await Task.WhenAll(tasks);
+        var (sent, skipped, sendSeconds) = await OpenLoop.RunAsync(o.Rate, o.Duration, MaxOutstanding, SendOne, ct);
         await meter.DisposeAsync();
         return new E2eResult(o.Rate, (sent - skipped) / sendSeconds, accepted, errors, skipped,
             Latencies.Summarise([accept]), Latencies.Summarise([delivered]), samples, timedOut, firstError, meter.Figures);

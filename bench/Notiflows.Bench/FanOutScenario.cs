@@ -31,17 +31,7 @@ internal static class FanOutScenario
         if (string.Equals(o.UsersVia, "put", StringComparison.Ordinal))
         {
             // Users: one PUT per user, as many in flight as the trigger scenario has clients.
-            var body = Encoding.UTF8.GetBytes("""{"first_name":"Sub"}""");
-            await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = o.Clients, CancellationToken = ct },
-                async (i, token) =>
-                {
-                    var (status, doc) = await api.SendAsync(HttpMethod.Put, $"admin/v1/users/s{i}", Api.Body(body), token);
-                    doc?.Dispose();
-                    if ((int)status is < 200 or > 299)
-                    {
-                        throw new InvalidOperationException($"creating users: PUT answered {(int)status}");
-                    }
-                });
+            await api.PutUsersAsync("s", n, """{"first_name":"Sub"}""", o.Clients, ct);
             Console.WriteLine($"  users created in {setup.Elapsed.TotalSeconds:0.0} s");
         }
         else

@@ -13,6 +13,7 @@ internal sealed class Options
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(3);
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(600);
     public int Clients { get; private set; } = 64;
+    public int RealtimeClients { get; private set; } = 1000;
     public int Subscribers { get; private set; } = 100_000;
     public double Rate { get; private set; } = 500;
     public int SampleEvery { get; private set; } = 10;
@@ -26,9 +27,9 @@ internal sealed class Options
     public string? Markdown { get; private set; }
     public IReadOnlyList<string> Raw { get; private set; } = [];
 
-    /// <summary>Whether to run <paramref name="scenario"/>; <c>all</c> leaves out <c>lists</c>, which only runs when named.</summary>
+    /// <summary>Whether to run <paramref name="scenario"/>; <c>all</c> leaves out <c>lists</c> and <c>realtime</c>, which only run when named.</summary>
     public bool Runs(string scenario) => string.Equals(Scenario, scenario, StringComparison.Ordinal)
-        || (string.Equals(Scenario, "all", StringComparison.Ordinal) && scenario is not "lists");
+        || (string.Equals(Scenario, "all", StringComparison.Ordinal) && scenario is not ("lists" or "realtime"));
 
     public const string Usage = """
         Notiflows.Bench — load harness for the Notiflows server.
@@ -36,14 +37,15 @@ internal sealed class Options
           --db sqlite|postgres           database of the server under test (default sqlite)
           --postgres "<npgsql conn>"     PostgreSQL server to create a fresh database in (or env NOTIFLOWS_BENCH_POSTGRES)
           --keep-data                    keep the server's data directory (SQLite database, server.log) and the PostgreSQL database
-          --scenario trigger|fanout|e2e|lists|all   (default all = trigger, fanout, e2e; lists only by name)
-          --duration <s>                 measured time of trigger and e2e (default 15)
-          --warmup <s>                   warm-up before trigger measurement (default 3)
+          --scenario trigger|fanout|e2e|lists|realtime|all   (default all = trigger, fanout, e2e; lists and realtime only by name)
+          --duration <s>                 measured time of trigger, e2e and realtime (default 15)
+          --warmup <s>                   warm-up before trigger measurement, and of realtime (default 3)
           --clients <n>                  concurrent clients of the trigger scenario (default 64)
           --subscribers <n>              topic subscribers of the fan-out scenario (default 100000)
           --users-via runs|put           fan-out set-up: create users by runs of a trigger→end notiflow, 1,000
                                          recipients each (default), or by parallel PUT /admin/v1/users/{id}
-          --rate <runs/s>                e2e send rate (default 500)
+          --rate <runs/s>                e2e and realtime send rate (default 500)
+          --clients-rt <n>               realtime: connected WebSocket clients, one user each (default 1000)
           --sample-every <n>             e2e: follow every n-th run to its delivery (default 10)
           --notifications <n>            lists: notifications (and deliveries) seeded straight into the database (default 1000000)
           --users <n>                    lists: users created through the API, the recipients of those notifications (default 10000)
@@ -73,6 +75,7 @@ internal sealed class Options
                 case "--warmup": o.Warmup = TimeSpan.FromSeconds(Seconds()); break;
                 case "--timeout": o.Timeout = TimeSpan.FromSeconds(Seconds()); break;
                 case "--clients": o.Clients = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--clients-rt": o.RealtimeClients = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--subscribers": o.Subscribers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate": o.Rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--sample-every": o.SampleEvery = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
@@ -91,9 +94,9 @@ internal sealed class Options
         {
             throw new ArgumentException("--db must be sqlite or postgres");
         }
-        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "lists" or "all"))
+        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "lists" or "realtime" or "all"))
         {
-            throw new ArgumentException("--scenario must be trigger, fanout, e2e, lists or all");
+            throw new ArgumentException("--scenario must be trigger, fanout, e2e, lists, realtime or all");
         }
         if (o.UsersVia is not ("runs" or "put"))
         {

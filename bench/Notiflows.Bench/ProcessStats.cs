@@ -91,6 +91,19 @@ internal static class ProcessStats
         }
     }
 
+    /// <summary>The machine's 1-minute load average (/proc/loadavg), or NaN.</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     public static long MemTotalMb()
     {
         try

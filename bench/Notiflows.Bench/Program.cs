@@ -118,6 +118,13 @@ try
             tables.Add(("Index use during each request kind (pg_stat_user_indexes / pg_stat_user_tables deltas ÷ requests, incl. warm-up)", indexes));
         }
     }
+    if (o.Runs("realtime"))
+    {
+        var r = await RealtimeScenario.RunAsync(api, o, server.BaseAddress, server.Pid, ct);
+        report.AddRealtime(r);
+        Console.WriteLine($"  {r.Received:#,0} of {r.Accepted:#,0} events, p99 {r.Event.P99:0.0} ms, {r.Missing} missing, {r.Errors} errors");
+        await Drain("realtime");
+    }
     report.Add("server", "peak RSS, VmHWM (MB)", Report.F0(server.PeakRssKb() / 1024.0), "≤ 300", server.PeakRssKb() <= 300 * 1024);
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)

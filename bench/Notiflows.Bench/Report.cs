@@ -61,6 +61,34 @@ internal sealed class Report(params string[] header)
         AddResources("e2e", r.Resources);
     }
 
+    public const double RealtimeTargetMs = 100;
+
+    public void AddRealtime(RealtimeResult r)
+    {
+        const string s = "realtime";
+        Add(s, "users / clients connected and subscribed", $"{F0(r.Clients)} / {F0(r.Connected)}" + (r.ConnectError is null ? "" : $" ({r.ConnectError})"),
+            "all", r.Connected == r.Clients);
+        Add(s, "connect + subscribe: all clients (s) / per client p50 / p99 (ms)",
+            $"{F1(r.ConnectSeconds)} / {F1(r.Connect.P50)} / {F1(r.Connect.P99)}");
+        Add(s, "server RSS before the clients / with them idle (MB)", $"{F0(r.RssBeforeKb / 1024.0)} / {F0(r.RssIdleKb / 1024.0)}");
+        Add(s, "memory per idle connection: RSS delta ÷ clients (kB)", F1(r.KbPerConnection));
+        Add(s, "runs / s target / sent", $"{F0(r.TargetRate)} / {F0(r.SentRate)}");
+        Add(s, "run request → delivery.created at the client p50 / p95 / p99 / max (ms)",
+            $"{F1(r.Event.P50)} / {F1(r.Event.P95)} / {F1(r.Event.P99)} / {F1(r.Event.Max)}", $"p99 ≤ {RealtimeTargetMs:0}", r.Event.P99 <= RealtimeTargetMs);
+        Add(s, "202 read → delivery.created at the client p50 / p95 / p99 / max (ms)",
+            $"{F1(r.EventAfterAccept.P50)} / {F1(r.EventAfterAccept.P95)} / {F1(r.EventAfterAccept.P99)} / {F1(r.EventAfterAccept.Max)}");
+        Add(s, "events received / runs accepted", $"{F0(r.Received)} / {F0(r.Accepted)}", "all", r.Received == r.Accepted && r.Accepted > 0);
+        Add(s, "missing / duplicate / to the wrong client / unknown run", $"{F0(r.Missing)} / {F0(r.Duplicates)} / {F0(r.Misrouted)} / {F0(r.Unexpected)}",
+            "0 / 0 / 0 / 0", r.Missing + r.Duplicates + r.Misrouted + r.Unexpected == 0);
+        Add(s, "clients closed by the server during the run", F0(r.EndedEarly) + (r.FirstEnded is null ? "" : $" ({r.FirstEnded})"), "0", r.EndedEarly == 0);
+        Add(s, "wait for the last events after the load (s)", F1(r.WaitSeconds));
+        Add(s, "202 latency p50 / p99 (ms)", $"{F1(r.Accept.P50)} / {F1(r.Accept.P99)}");
+        Add(s, "errors (non-202) / skipped", $"{F0(r.Errors)} / {F0(r.Skipped)}" + (r.FirstError is null ? "" : $" ({r.FirstError})"),
+            "0", r.Errors == 0 && r.Skipped == 0);
+        AddResources(s, r.Resources);
+        Add(s, "machine load average (1 min) at the end of the load", F2(r.LoadAverage));
+    }
+
     public const double ListTargetMs = 20;
 
     public void AddLists(ListsResult r, bool postgres)

@@ -88,7 +88,8 @@ internal sealed class ServerHost : IDisposable
         env["NOTIFLOWS_BOOTSTRAP_PUBLIC_KEY"] = PublicKey;
         env["NOTIFLOWS_BOOTSTRAP_SECRET_KEY"] = SecretKey;
         env["NOTIFLOWS_MASTER_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        foreach (var surface in new[] { "Admin", "Management" })
+        // Every limiter out of the way (the realtime scenario's clients authenticate through the User API bucket too).
+        foreach (var surface in new[] { "Admin", "Management", "User" })
         {
             env[$"Notiflows__RateLimits__{surface}__Rate"] = "1000000";
             env[$"Notiflows__RateLimits__{surface}__Burst"] = "1000000";
