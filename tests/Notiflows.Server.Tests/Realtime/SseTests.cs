@@ -37,6 +37,41 @@ public abstract class SseTests<TFixture>(TFixture fixture) : RealtimeTests<TFixt
     }
 
     [Fact]
+    public async Task StateChanges_ReachTheStreamAsUpdatedEntriesAndCounts_MarkAllAsOneResync()
+    {
+        var feed = await FeedAsync();
+        var first = (await NotifyAsync(feed))[0];
+        var second = (await NotifyAsync(feed))[0];
+        await using var stream = await StreamAsync(feed);
+        AssertCounts((await stream.NextAsync("counts", Ct)).Json, 2, 2, 2);
+        var entries = $"/user/v1/channels/{feed.ChannelId}/feed/entries";
+
+        (await AsUser(feed.Project, HttpMethod.Patch, $"{entries}/{first}", feed.Key, body: """{"seen": true, "read": true}""")).AssertStatus(200);
+        var updated = await stream.NextAsync(Ct);
+        Assert.Equal(("delivery.updated", null), (updated!.Name, updated.Id));
+        Assert.Equal((first, "read"), ((string?)updated.Json["entry"]!["id"], (string?)updated.Json["entry"]!["status"]));
+        var counts = (await stream.NextAsync(Ct))!;
+        Assert.Equal("counts", counts.Name);
+        AssertCounts(counts.Json, 1, 1, 2);
+
+        // A batch emits one updated event per changed entry and one counts event; a repeat changes nothing and emits nothing.
+        (await AsUser(feed.Project, HttpMethod.Patch, entries, feed.Key,
+            body: $"{{\"entry_ids\": [\"{first}\", \"{second}\"], \"set\": {{\"archived\": true}}}}")).AssertStatus(200);
+        Assert.Equal("delivery.updated", (await stream.NextAsync(Ct))!.Name);
+        Assert.Equal("delivery.updated", (await stream.NextAsync(Ct))!.Name);
+        AssertCounts((await stream.NextAsync("counts", Ct)).Json, 0, 0, 0);
+
+        (await AsUser(feed.Project, HttpMethod.Patch, $"{entries}/{second}", feed.Key, body: """{"archived": false}""")).AssertStatus(200);
+        Assert.Equal("delivery.updated", (await stream.NextAsync(Ct))!.Name);
+        AssertCounts((await stream.NextAsync("counts", Ct)).Json, 1, 1, 1);
+        (await AsUser(feed.Project, HttpMethod.Post, $"{entries}/mark-all", feed.Key, body: """{"set": {"read": true}}""")).AssertStatus(200);
+        var afterMarkAll = (await stream.NextAsync(Ct))!;
+        Assert.Equal("counts", afterMarkAll.Name);
+        AssertCounts(afterMarkAll.Json, 0, 1, 1);
+        Assert.Equal("resync", (await stream.NextAsync(Ct))!.Name);
+    }
+
+    [Fact]
     public async Task Stream_SendsAPingEveryFifteenSeconds()
     {
         var feed = await FeedAsync();
