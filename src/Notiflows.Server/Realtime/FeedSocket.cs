@@ -131,8 +131,8 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
             }
             if (now >= nextPing)
             {
+                nextPing += Heartbeat; // one interval after this ping was due, whatever the send takes
                 await session.SendAsync(new JsonObject { ["type"] = "ping", ["id"] = $"p{++pings}" }, ct);
-                nextPing = now + Heartbeat;
             }
         }
     }

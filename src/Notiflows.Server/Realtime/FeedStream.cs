@@ -137,9 +137,11 @@ public static class FeedStream
             }
             if (time.GetUtcNow() >= nextBeat)
             {
+                // The next beat is due one interval after this one was due, not after the write: reading the clock
+                // after the write would let the beat drift by however long the write took.
+                nextBeat += Heartbeat;
                 await WriteAsync(http, ": ping\n\n", ct);
                 await http.Response.Body.FlushAsync(ct);
-                nextBeat = time.GetUtcNow() + Heartbeat;
             }
         }
         return null;
