@@ -94,6 +94,11 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var waitForEvent = connection.Events.WaitToReadAsync(timer.Token).AsTask();
             var waitForTime = Task.Delay(wake > now ? wake - now : TimeSpan.Zero, time, timer.Token);
+            if (time.GetUtcNow() >= wake)
+            {
+                // The clock passed the wake-up time while the timer was being set (it counts from when it is set): due now.
+                waitForTime = Task.CompletedTask;
+            }
             var first = await Task.WhenAny(waitForEvent, waitForTime, receiving);
             await timer.CancelAsync();
             if (first == receiving)

@@ -108,6 +108,11 @@ public static class FeedStream
             var delay = wake > now ? wake - now : TimeSpan.Zero;
             var waitForEvent = connection.Events.WaitToReadAsync(timer.Token).AsTask();
             var waitForTime = Task.Delay(delay, time, timer.Token);
+            if (time.GetUtcNow() >= wake)
+            {
+                // The clock passed the wake-up time while the timer was being set (it counts from when it is set): due now.
+                waitForTime = Task.CompletedTask;
+            }
             var first = await Task.WhenAny(waitForEvent, waitForTime);
             await timer.CancelAsync();
             if (first == waitForEvent && !waitForEvent.IsCanceled)
