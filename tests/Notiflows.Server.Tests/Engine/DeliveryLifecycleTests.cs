@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Notiflows.Core.Delivery;
+using Notiflows.Server.Providers;
+using Notiflows.Server.Tests.Infrastructure;
+using Notiflows.Storage.Database;
+
+namespace Notiflows.Server.Tests.Engine;
+
+/// <summary>
+/// A provider whose answers a test scripts, per address or target (unscripted: accepted with 202). It stands in for a real
+/// provider name, so channels validate as usual; it is registered after the real ones and wins (§12.9 lifecycle tests).
+/// </summary>
+public sealed class ScriptedProvider(string provider) : IChannelProvider
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ProviderReply>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<OutboundMessage> _calls = new();
+
+    public string Provider => provider;
+
+    /// <summary>The replies to the next calls for <paramref name="key"/> (an address or a target), in order.</summary>
+    public void Script(string key, params ProviderReply[] replies)
+    {
+        var queue = _scripts.GetOrAdd(key, _ => new ConcurrentQueue<ProviderReply>());
+        foreach (var reply in replies)
+        {
+            queue.Enqueue(reply);
+        }
+    }
+
+    public List<OutboundMessage> CallsFor(string key) => _calls.Where(m => (m.Target ?? m.Address) == key).ToList();
+
+    public Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
+    {
+        _calls.Enqueue(message);
+        var key = message.Target ?? message.Address ?? "";
+        return Task.FromResult(_scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var reply) ? reply : ProviderReply.Ok(202, $"msg-{key}"));
+    }
+}
+
+/// <summary>No jitter: retry delays are exactly 15 s × 2^(n−1).</summary>
+public sealed class NoJitter : RetryJitter
+{
+    public override double Next() => 1.0;
+}
+
+/// <summary>A host with scripted <c>sendgrid</c> (email) and <c>fcm</c> (mobile push) providers and no retry jitter.</summary>
+public abstract class DeliveryFixture(DbKind kind) : HostFixture(kind)
+{
+    public ScriptedProvider Email { get; } = new("sendgrid");
+    public ScriptedProvider Push { get; } = new("fcm");
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<IChannelProvider>(Email);
+        services.AddSingleton<IChannelProvider>(Push);
+        services.AddSingleton<RetryJitter, NoJitter>();
+    }
+}
+
+public sealed class SqliteDeliveryFixture() : DeliveryFixture(DbKind.Sqlite);
+
+public sealed class PostgresDeliveryFixture() : DeliveryFixture(DbKind.Postgres);
+
+/// <summary>
+/// Durable provider sends (§12.9, §13.5): a channel step creates a pending delivery, a delivery job sends it; retries with
+/// backoff, Retry-After, exhaustion, permanent errors, failover to the fallback channel, multi-target push with gone
+/// targets, and a user deleted before the send — all as the Admin API shows them.
+/// </summary>
+public abstract class DeliveryLifecycleTests<TFixture>(TFixture fixture) : EngineTests<TFixture>(fixture) where TFixture : DeliveryFixture
+{
+    private readonly DeliveryFixture _providers = fixture;
+
+    private static ProviderReply Retryable(int status, TimeSpan? retryAfter = null) => new(AttemptOutcome.Retryable, status, $"HTTP {status}", null, retryAfter);
+
+    private static ProviderReply Permanent(int status, bool gone = false) => new(AttemptOutcome.Permanent, status, $"HTTP {status}", TargetGone: gone);
+
+    private async Task ChannelAsync(TestProject p, string handle, string body) =>
+        (await Mgmt(HttpMethod.Put, $"{p.Base}/channels/{handle}", body)).AssertStatus(201);
+
+    private Task SendGridAsync(TestProject p, string handle = "mail-sg", string? fallback = null) =>
+        ChannelAsync(p, handle, $$"""
+            {"name": "{{handle}}", "type": "email", "provider": "sendgrid",
+             "config": {"api_key": "SG.abcdefghijklmnop", "from_email": "ops@example.com"}{{Fallback(fallback)}}}
+            """);
+
+    private static string Fallback(string? handle) => handle is null ? "" : $", \"fallback_channel\": \"{handle}\"";
+
+    private Task SandboxAsync(TestProject p, string handle, string outcome, string? fallback = null) =>
+        ChannelAsync(p, handle, $$"""
+            {"name": "{{handle}}", "type": "email", "provider": "sandbox", "config": {"outcome": "{{outcome}}"}{{Fallback(fallback)}}}
+            """);
+
+    private async Task<string> ChannelId(TestProject p, string handle) =>
+        (string)(await Mgmt(HttpMethod.Get, $"{p.Base}/channels/{handle}")).AssertStatus(200).Body["id"]!;
+
+    /// <summary>
+    /// Publishes trigger → email through <paramref name="channel"/> → end and runs it (then drains) for one recipient with a
+    /// unique address, which <paramref name="script"/> may script first.
+    /// </summary>
+    private async Task<(JsonObject Notification, string Address)> SendEmailAsync(TestProject p, string channel, Action<string>? script = null)
+    {
+        var address = $"u-{Guid.NewGuid():N}@acme.com";
+        script?.Invoke(address);
+        await PublishAsync(p, "mail", Steps(Trigger, Step("mail", "channel", 1,
+            $$$"""
+            "channel_type": "email", "channel_handle": "{{{channel}}}",
+            "template": {"data": {"subject": "Hi {{ recipient.first_name }}", "body": "<p>Hello</p>", "content_type": "html"}}
+            """), End(2)));
+        var runId = await RunAsync(p, "mail", $$"""{"recipients": [{"external_id": "u1", "email": "{{address}}", "first_name": "Jane"}]}""");
+        await Host.DrainAsync();
+        return (await OnlyNotification(p, runId), address);
+    }
+
+    private async Task<JsonObject> AfterAsync(TestProject p, JsonObject n, TimeSpan advance)
+    {
+        Host.Time.Advance(advance);
+        await Host.DrainAsync();
+        return Delivery(await Reload(p, n), "mail");
+    }
+
+    private static List<JsonObject> Attempts(JsonObject delivery) => delivery["attempts"]!.AsArray().Select(a => a!.AsObject()).ToList();
+
+    private static DateTimeOffset At(JsonNode? timestamp) => DateTimeOffset.Parse((string)timestamp!, CultureInfo.InvariantCulture);
+
+    private static void AssertAttempt(JsonObject attempt, int number, string provider, string outcome, int? code)
+    {
+        Assert.Equal(number, (int)attempt["number"]!);
+        Assert.Equal(provider, (string?)attempt["provider"]);
+        Assert.Equal(outcome, (string?)attempt["outcome"]);
+        Assert.Equal(code, (int?)attempt["provider_response_code"]);
+    }
+
+    [Fact]
+    public async Task Success_ProviderCalledByTheDeliveryJob_DeliverySent()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var (n, address) = await SendEmailAsync(p, "mail-sg");
+        Assert.Equal("processed", (string?)n["status"]);
+        var d = Delivery(n, "mail");
+        Assert.Equal("sent", (string?)d["status"]);
+        Assert.Equal($"msg-{address}", (string?)d["provider_message_id"]);
+        Assert.NotNull(d["sent_at"]);
+        Assert.Null(d["next_attempt_at"]);
+        Assert.Null(d["error"]);
+        var attempt = Assert.Single(Attempts(d));
+        AssertAttempt(attempt, 1, "sendgrid", "success", 202);
+        Assert.Equal(await ChannelId(p, "mail-sg"), (string?)attempt["channel_id"]);
+        Assert.Null(attempt["target"]);
+        var call = Assert.Single(_providers.Email.CallsFor(address));
+        Assert.Equal((string)d["id"]!, call.DeliveryId.ToString());
+        Assert.Equal("Hi Jane", (string?)call.Data["subject"]);
+        Assert.Equal("SG.abcdefghijklmnop", (string?)call.Config["api_key"]); // the secret, decrypted
+        Assert.Equal("ops@example.com", (string?)call.Config["from_email"]);
+        Assert.Equal("u1", (string?)call.Recipient["external_id"]);
+        Assert.Equal(1, call.AttemptNumber);
+    }
+
+    [Fact]
+    public async Task Retryable_BacksOff15sThen30s_ThenSent()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var start = Host.Time.GetUtcNow();
+        var (n, address) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Retryable(503), Retryable(500)));
+        var d = Delivery(n, "mail");
+        Assert.Equal("processing", (string?)d["status"]);
+        AssertAttempt(Assert.Single(Attempts(d)), 1, "sendgrid", "retryable_error", 503);
+        Assert.Equal("HTTP 503", (string?)Attempts(d)[0]["error"]);
+        Assert.Equal(start + TimeSpan.FromSeconds(15), At(d["next_attempt_at"]));
+
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(14)); // not due yet
+        Assert.Single(Attempts(d));
+
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(1));
+        Assert.Equal("processing", (string?)d["status"]);
+        AssertAttempt(Attempts(d)[1], 2, "sendgrid", "retryable_error", 500);
+        Assert.Equal(Host.Time.GetUtcNow() + TimeSpan.FromSeconds(30), At(d["next_attempt_at"]));
+
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(30));
+        Assert.Equal("sent", (string?)d["status"]);
+        Assert.Null(d["next_attempt_at"]);
+        Assert.Equal([1, 2, 3], Attempts(d).Select(a => (int)a["number"]!));
+        AssertAttempt(Attempts(d)[2], 3, "sendgrid", "success", 202);
+        Assert.Equal([1, 2, 3], _providers.Email.CallsFor(address).Select(c => c.AttemptNumber));
+    }
+}
+
+public sealed class SqliteDeliveryLifecycleTests(SqliteDeliveryFixture fixture) : DeliveryLifecycleTests<SqliteDeliveryFixture>(fixture);
+
+public sealed class PostgresDeliveryLifecycleTests(PostgresDeliveryFixture fixture) : DeliveryLifecycleTests<PostgresDeliveryFixture>(fixture);
