@@ -187,6 +187,174 @@ public abstract class DeliveryLifecycleTests<TFixture>(TFixture fixture) : Engin
         AssertAttempt(Attempts(d)[2], 3, "sendgrid", "success", 202);
         Assert.Equal([1, 2, 3], _providers.Email.CallsFor(address).Select(c => c.AttemptNumber));
     }
+    [Fact]
+    public async Task Exhausted_SandboxFailTemporary_EightAttemptsOnTheDocumentedSchedule_ThenFailed()
+    {
+        var p = await NewProjectAsync();
+        await SandboxAsync(p, "flaky", "fail_temporary");
+        var (n, _) = await SendEmailAsync(p, "flaky");
+        var d = Delivery(n, "mail");
+        foreach (var seconds in new[] { 15, 30, 60, 120, 240, 480, 900 }) // 15 s × 2^(n−1), capped at 15 min
+        {
+            Assert.Equal("processing", (string?)d["status"]);
+            Assert.Equal(Host.Time.GetUtcNow() + TimeSpan.FromSeconds(seconds), At(d["next_attempt_at"]));
+            d = await AfterAsync(p, n, TimeSpan.FromSeconds(seconds));
+        }
+        Assert.Equal("failed", (string?)d["status"]);
+        Assert.Equal("temporary failure (sandbox simulation)", (string?)d["error"]);
+        Assert.Null(d["next_attempt_at"]);
+        Assert.Null(d["sent_at"]);
+        Assert.Equal(Enumerable.Range(1, 8), Attempts(d).Select(a => (int)a["number"]!));
+        Assert.All(Attempts(d), a => AssertAttempt(a, (int)a["number"]!, "sandbox", "retryable_error", null));
+        Assert.Equal(0, await Host.DrainAsync());
+    }
+
+    [Fact]
+    public async Task Permanent_FailsAtOnce()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var (n, address) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Permanent(400)));
+        var d = Delivery(n, "mail");
+        Assert.Equal("failed", (string?)d["status"]);
+        Assert.Equal("HTTP 400", (string?)d["error"]);
+        Assert.Null(d["next_attempt_at"]);
+        AssertAttempt(Assert.Single(Attempts(d)), 1, "sendgrid", "permanent_error", 400);
+        Assert.Single(_providers.Email.CallsFor(address));
+    }
+
+    [Fact]
+    public async Task RetryAfter_LongerThanTheBackoff_Wins()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var (n, _) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Retryable(429, TimeSpan.FromMinutes(2))));
+        var d = Delivery(n, "mail");
+        AssertAttempt(Assert.Single(Attempts(d)), 1, "sendgrid", "retryable_error", 429);
+        Assert.Equal(Host.Time.GetUtcNow() + TimeSpan.FromMinutes(2), At(d["next_attempt_at"]));
+        Assert.Single(Attempts(await AfterAsync(p, n, TimeSpan.FromSeconds(15))));
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(105));
+        Assert.Equal("sent", (string?)d["status"]);
+        Assert.Equal(2, Attempts(d).Count);
+    }
+
+    [Fact]
+    public async Task Failover_AfterPermanent_SameDeliveryThroughTheFallback()
+    {
+        var p = await NewProjectAsync();
+        await SandboxAsync(p, "backup", "sent");
+        await SendGridAsync(p, fallback: "backup");
+        var (n, address) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Permanent(401)));
+        var d = Delivery(n, "mail");
+        Assert.Equal("sent", (string?)d["status"]);
+        Assert.Null(d["error"]);
+        Assert.Equal(await ChannelId(p, "backup"), (string?)d["channel_id"]);
+        Assert.Equal("sandbox", (string?)d["provider"]);
+        Assert.Equal(address, (string?)d["recipient_address"]);
+        Assert.Equal($"sandbox_{d["id"]}", (string?)d["provider_message_id"]);
+        var attempts = Attempts(d);
+        Assert.Equal(2, attempts.Count);
+        AssertAttempt(attempts[0], 1, "sendgrid", "permanent_error", 401);
+        Assert.Equal(await ChannelId(p, "mail-sg"), (string?)attempts[0]["channel_id"]);
+        AssertAttempt(attempts[1], 2, "sandbox", "success", null);
+        Assert.Equal(await ChannelId(p, "backup"), (string?)attempts[1]["channel_id"]);
+    }
+
+    [Fact]
+    public async Task Failover_AfterExhaustion_FallbackGetsItsFullSchedule()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p, "backup-sg");
+        await SandboxAsync(p, "flaky", "fail_temporary", fallback: "backup-sg");
+        var (n, address) = await SendEmailAsync(p, "flaky");
+        _providers.Email.Script(address, Retryable(503));
+        var d = Delivery(n, "mail");
+        foreach (var seconds in new[] { 15, 30, 60, 120, 240, 480, 900 })
+        {
+            d = await AfterAsync(p, n, TimeSpan.FromSeconds(seconds));
+        }
+        // Eight sandbox attempts exhausted: failed over at once; the fallback's first attempt is retryable, retried after 15 s.
+        Assert.Equal("processing", (string?)d["status"]);
+        Assert.Equal(await ChannelId(p, "backup-sg"), (string?)d["channel_id"]);
+        Assert.Equal("sendgrid", (string?)d["provider"]);
+        Assert.Equal(9, Attempts(d).Count);
+        AssertAttempt(Attempts(d)[8], 9, "sendgrid", "retryable_error", 503);
+        Assert.Equal(Host.Time.GetUtcNow() + TimeSpan.FromSeconds(15), At(d["next_attempt_at"]));
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(15));
+        Assert.Equal("sent", (string?)d["status"]);
+        Assert.Equal(["sandbox", "sandbox", "sandbox", "sandbox", "sandbox", "sandbox", "sandbox", "sandbox", "sendgrid", "sendgrid"],
+            Attempts(d).Select(a => (string)a["provider"]!));
+    }
+
+    [Fact]
+    public async Task Failover_FallbackFailsToo_Failed()
+    {
+        var p = await NewProjectAsync();
+        await SandboxAsync(p, "backup", "fail_permanent");
+        await SendGridAsync(p, fallback: "backup");
+        var (n, _) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Permanent(403)));
+        var d = Delivery(n, "mail");
+        Assert.Equal("failed", (string?)d["status"]);
+        Assert.Equal("permanent failure (sandbox simulation)", (string?)d["error"]);
+        Assert.Equal(await ChannelId(p, "backup"), (string?)d["channel_id"]);
+        Assert.Equal(["permanent_error", "permanent_error"], Attempts(d).Select(a => (string)a["outcome"]!));
+        Assert.Equal(["sendgrid", "sandbox"], Attempts(d).Select(a => (string)a["provider"]!));
+    }
+
+    [Fact]
+    public async Task MultiTarget_GoneTokenRemoved_RetryableTokenRetriedAlone_Sent()
+    {
+        var p = await NewProjectAsync();
+        await ChannelAsync(p, "push-fcm", """
+            {"name": "FCM", "type": "mobile_push", "provider": "fcm",
+             "config": {"project_id": "my-proj", "service_account_json": "{\"type\": \"service_account\", \"project_id\": \"my-proj\"}"}}
+            """);
+        (await Admin(p, HttpMethod.Put, "/admin/v1/users/u1", "{}")).AssertStatus(201);
+        var channelId = await ChannelId(p, "push-fcm");
+        var suffix = Guid.NewGuid().ToString("N");
+        string good = $"good-{suffix}", gone = $"gone-{suffix}", flaky = $"flaky-{suffix}";
+        (await Admin(p, HttpMethod.Put, $"/admin/v1/users/u1/channel-settings/{channelId}",
+            $$$"""{"settings": {"device_tokens": ["{{{good}}}", "{{{gone}}}", "{{{flaky}}}"]}}""")).AssertStatus(201);
+        _providers.Push.Script(gone, Permanent(404, gone: true));
+        _providers.Push.Script(flaky, Retryable(503));
+        await PublishAsync(p, "mail", Steps(Trigger, Step("mail", "channel", 1, """
+            "channel_type": "mobile_push", "channel_handle": "push-fcm", "template": {"data": {"title": "Hi", "body": "Push"}}
+            """), End(2)));
+        var runId = await RunAsync(p, "mail", """{"recipients": ["u1"]}""");
+        await Host.DrainAsync();
+        var n = await OnlyNotification(p, runId);
+        var d = Delivery(n, "mail");
+        Assert.Equal("processing", (string?)d["status"]);
+        var first = Attempts(d).ToDictionary(a => (string)a["target"]!, a => (string)a["outcome"]!);
+        Assert.Equal(new Dictionary<string, string> { [good] = "success", [gone] = "permanent_error", [flaky] = "retryable_error" }, first);
+        Assert.All(Attempts(d), a => Assert.Equal(1, (int)a["number"]!));
+        var settings = (await Admin(p, HttpMethod.Get, $"/admin/v1/users/u1/channel-settings/{channelId}")).AssertStatus(200).Body;
+        Assert.Equal([good, flaky], settings["settings"]!["device_tokens"]!.AsArray().Select(t => (string)t!));
+
+        d = await AfterAsync(p, n, TimeSpan.FromSeconds(15));
+        Assert.Equal("sent", (string?)d["status"]);
+        var retry = Assert.Single(Attempts(d), a => (int)a["number"]! == 2);
+        Assert.Equal(flaky, (string?)retry["target"]);
+        Assert.Equal("success", (string?)retry["outcome"]);
+        Assert.Single(_providers.Push.CallsFor(good));
+        Assert.Single(_providers.Push.CallsFor(gone));
+        Assert.Equal(2, _providers.Push.CallsFor(flaky).Count);
+    }
+
+    [Fact]
+    public async Task UserDeletedBeforeTheRetry_Failed_ProviderNotCalledAgain()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var (n, address) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Retryable(503)));
+        Assert.Equal("processing", (string?)Delivery(n, "mail")["status"]);
+        (await Admin(p, HttpMethod.Delete, "/admin/v1/users/u1")).AssertStatus(204);
+        var d = await AfterAsync(p, n, TimeSpan.FromSeconds(15));
+        Assert.Equal("failed", (string?)d["status"]);
+        Assert.Equal("user_deleted", (string?)d["error"]);
+        Assert.Single(Attempts(d));
+        Assert.Single(_providers.Email.CallsFor(address));
+    }
 }
 
 public sealed class SqliteDeliveryLifecycleTests(SqliteDeliveryFixture fixture) : DeliveryLifecycleTests<SqliteDeliveryFixture>(fixture);
