@@ -100,15 +100,16 @@ public abstract class DeliveryLifecycleTests<TFixture>(TFixture fixture) : Engin
     /// Publishes trigger → email through <paramref name="channel"/> → end and runs it (then drains) for one recipient with a
     /// unique address, which <paramref name="script"/> may script first.
     /// </summary>
-    private async Task<(JsonObject Notification, string Address)> SendEmailAsync(TestProject p, string channel, Action<string>? script = null)
+    private async Task<(JsonObject Notification, string Address)> SendEmailAsync(
+        TestProject p, string channel, Action<string>? script = null, bool waitAfter = false)
     {
         var address = $"u-{Guid.NewGuid():N}@acme.com";
         script?.Invoke(address);
-        await PublishAsync(p, "mail", Steps(Trigger, Step("mail", "channel", 1,
-            $$$"""
+        var mail = Step("mail", "channel", 1, $$$"""
             "channel_type": "email", "channel_handle": "{{{channel}}}",
             "template": {"data": {"subject": "Hi {{ recipient.first_name }}", "body": "<p>Hello</p>", "content_type": "html"}}
-            """), End(2)));
+            """);
+        await PublishAsync(p, "mail", waitAfter ? Steps(Trigger, mail, Wait("pause", 2, 1), End(3)) : Steps(Trigger, mail, End(2)));
         var runId = await RunAsync(p, "mail", $$"""{"recipients": [{"external_id": "u1", "email": "{{address}}", "first_name": "Jane"}]}""");
         await Host.DrainAsync();
         return (await OnlyNotification(p, runId), address);
@@ -354,6 +355,18 @@ public abstract class DeliveryLifecycleTests<TFixture>(TFixture fixture) : Engin
         Assert.Equal("user_deleted", (string?)d["error"]);
         Assert.Single(Attempts(d));
         Assert.Single(_providers.Email.CallsFor(address));
+    }
+    [Fact]
+    public async Task RunCancelled_DeliveryAlreadyCreated_KeepsRetrying()
+    {
+        var p = await NewProjectAsync();
+        await SendGridAsync(p);
+        var (n, address) = await SendEmailAsync(p, "mail-sg", a => _providers.Email.Script(a, Retryable(503)), waitAfter: true);
+        (await Admin(p, HttpMethod.Post, $"/admin/v1/runs/{n["notiflow_run_id"]}/cancel")).AssertStatus(200);
+        Assert.Equal("cancelled", (string?)(await Reload(p, n))["status"]);
+        var d = await AfterAsync(p, n, TimeSpan.FromSeconds(15));
+        Assert.Equal("sent", (string?)d["status"]); // §12.8: existing deliveries are not recalled
+        Assert.Equal(2, _providers.Email.CallsFor(address).Count);
     }
 }
 
