@@ -51,11 +51,13 @@ public abstract class DeliveryFixture(DbKind kind) : HostFixture(kind)
 {
     public ScriptedProvider Email { get; } = new("sendgrid");
     public ScriptedProvider Push { get; } = new("fcm");
+    public ScriptedProvider WebPush { get; } = new("webpush");
 
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<IChannelProvider>(Email);
         services.AddSingleton<IChannelProvider>(Push);
+        services.AddSingleton<IChannelProvider>(WebPush);
         services.AddSingleton<RetryJitter, NoJitter>();
     }
 }
@@ -367,6 +369,36 @@ public abstract class DeliveryLifecycleTests<TFixture>(TFixture fixture) : Engin
         var d = await AfterAsync(p, n, TimeSpan.FromSeconds(15));
         Assert.Equal("sent", (string?)d["status"]); // §12.8: existing deliveries are not recalled
         Assert.Equal(2, _providers.Email.CallsFor(address).Count);
+    }
+    [Fact]
+    public async Task MultiTarget_WebPush_GoneSubscriptionDeleted_Sent()
+    {
+        var p = await NewProjectAsync();
+        await ChannelAsync(p, "wp", """
+            {"name": "Web push", "type": "web_push", "provider": "webpush", "config": {
+             "vapid_public_key": "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U",
+             "vapid_private_key": "UUxI4O8-FbRouAevSmBQ6o18hgE4nSG3qwvJTfKc-ls", "vapid_subject": "mailto:ops@example.com"}}
+            """);
+        (await Admin(p, HttpMethod.Put, "/admin/v1/users/u1", "{}")).AssertStatus(201);
+        var path = $"/admin/v1/users/u1/channel-subscriptions/{await ChannelId(p, "wp")}";
+        const string Keys = """ "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg" """;
+        var kept = (string)(await Admin(p, HttpMethod.Post, path,
+            $$$"""{"identifier": "b1", "settings": {"endpoint": "https://push.example.com/send/1", {{{Keys}}}}}""")).AssertStatus(201).Body["id"]!;
+        var gone = (string)(await Admin(p, HttpMethod.Post, path,
+            $$$"""{"identifier": "b2", "settings": {"endpoint": "https://push.example.com/send/2", {{{Keys}}}}}""")).AssertStatus(201).Body["id"]!;
+        _providers.WebPush.Script(gone, Permanent(410, gone: true));
+        await PublishAsync(p, "mail", Steps(Trigger, Step("mail", "channel", 1, """
+            "channel_type": "web_push", "channel_handle": "wp", "template": {"data": {"title": "Hi", "body": "Push"}}
+            """), End(2)));
+        var runId = await RunAsync(p, "mail", """{"recipients": ["u1"]}""");
+        await Host.DrainAsync();
+        var d = Delivery(await OnlyNotification(p, runId), "mail");
+        Assert.Equal("sent", (string?)d["status"]);
+        var outcomes = Attempts(d).ToDictionary(a => (string)a["target"]!, a => (string)a["outcome"]!);
+        Assert.Equal(new Dictionary<string, string> { [kept] = "success", [gone] = "permanent_error" }, outcomes);
+        Assert.Equal("https://push.example.com/send/1", (string?)Assert.Single(_providers.WebPush.CallsFor(kept)).TargetSettings!["endpoint"]);
+        var left = (await Admin(p, HttpMethod.Get, path)).AssertStatus(200).Body["items"]!.AsArray();
+        Assert.Equal([kept], left.Select(s => (string)s!["id"]!));
     }
 }
 
