@@ -50,7 +50,7 @@ public sealed partial class JobProcessor(
         }
         await Parallel.ForEachAsync(jobs.Where(j => j.Kind == JobKinds.Delivery),
             new ParallelOptions { MaxDegreeOfParallelism = _sendConcurrency, CancellationToken = ct },
-            async (job, token2) => await RunAsync([job], token, token2));
+            async (job, jobCt) => await RunAsync([job], token, jobCt));
         var batch = jobs.Where(j => j.Kind == JobKinds.Notification).ToList();
         if (batch.Count > 1)
         {
