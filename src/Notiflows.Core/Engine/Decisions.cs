@@ -22,8 +22,8 @@ public sealed record OpenOrJoinDigest(Step Step, string? Next, string Key, TimeS
 public sealed record PassThrottle(Step Step, string? Next, string Key, TimeSpan Window) : StepDecision(Step, Next);
 
 /// <summary>
-/// The delivery a channel step produces (§12.3). Status is <c>skipped</c>, <c>failed</c>, <c>sent</c>, <c>delivered</c> or
-/// <c>bounced</c> (sandbox simulations), or <c>pending</c> for providers that send asynchronously.
+/// The delivery a channel step produces (§12.3). Status is <c>skipped</c>, <c>failed</c> (no channel, render error),
+/// <c>sent</c> (in-app), or <c>pending</c> for every provider that sends asynchronously through a delivery job (§12.9).
 /// </summary>
 public sealed record DeliveryPlan(
     string ChannelType, ChannelTarget? Channel, string Status, string? SkipReason, JsonObject Data, string? Address, string? Error,

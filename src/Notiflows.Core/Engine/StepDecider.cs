@@ -91,30 +91,14 @@ public static class StepDecider
         return new Deliver(step, next, Send(type, channel, rendered.Data!, address), "executed", null);
     }
 
-    /// <summary>In-app deliveries are stored in the feed; sandbox ones are recorded with their simulated outcome (§14.2).</summary>
-    private static DeliveryPlan Send(string type, ChannelTarget channel, JsonObject data, string? address)
-    {
-        if (channel.Provider == "in_app")
-        {
-            return new DeliveryPlan(type, channel, "sent", null, data, null, null, new AttemptPlan("success", null, null));
-        }
-        if (channel.Provider != "sandbox")
-        {
-            const string NotYet = "this server cannot send through this provider yet";
-            return new DeliveryPlan(type, channel, "failed", null, data, address, NotYet, new AttemptPlan("permanent_error", NotYet, null));
-        }
-        return ((string?)channel.Config["outcome"] ?? "sent") switch
-        {
-            "delivered" => new DeliveryPlan(type, channel, "delivered", null, data, address, null, new AttemptPlan("success", null, null)),
-            "bounced" => new DeliveryPlan(type, channel, "bounced", null, data, address, "bounced (sandbox simulation)", new AttemptPlan("success", null, null)),
-            "fail_permanent" => Failed("permanent_error", "permanent failure (sandbox simulation)"),
-            "fail_temporary" => Failed("retryable_error", "temporary failure (sandbox simulation)"),
-            _ => new DeliveryPlan(type, channel, "sent", null, data, address, null, new AttemptPlan("success", null, null)),
-        };
-
-        DeliveryPlan Failed(string outcome, string error) =>
-            new(type, channel, "failed", null, data, address, error, new AttemptPlan(outcome, error, null));
-    }
+    /// <summary>
+    /// In-app deliveries are stored in the feed at once; every other provider (the sandbox included) gets a <c>pending</c>
+    /// delivery that a delivery job sends asynchronously, with retries and failover (§12.9).
+    /// </summary>
+    private static DeliveryPlan Send(string type, ChannelTarget channel, JsonObject data, string? address) =>
+        channel.Provider == "in_app"
+            ? new DeliveryPlan(type, channel, "sent", null, data, null, null, new AttemptPlan("success", null, null))
+            : new DeliveryPlan(type, channel, "pending", null, data, address, null, null);
 
     private static DeliveryPlan Skipped(Step step, ChannelTarget? channel, string reason) =>
         new(step.ChannelType!, channel, "skipped", reason, [], null, null, null);

@@ -14,24 +14,24 @@ public static class DeliveryWriter
         var attempts = new JsonArray();
         if (plan.Attempt is { } attempt)
         {
-            attempts.Add(new JsonObject
-            {
-                ["number"] = 1, ["at"] = JsonDefaults.FormatTimestamp(now), ["channel_id"] = plan.Channel?.Id.ToString(),
-                ["provider"] = plan.Channel?.Provider, ["target"] = null, ["outcome"] = attempt.Outcome, ["error"] = attempt.Error,
-                ["provider_response_code"] = attempt.ProviderResponseCode,
-            });
+            attempts.Add(Attempt(1, now, plan.Channel?.Id, plan.Channel?.Provider, null, attempt));
         }
-        var accepted = plan.Status is "sent" or "delivered" or "bounced";
         return new DeliveryRow
         {
             Id = id, ProjectId = n.ProjectId, NotificationId = n.Id, NotiflowId = n.NotiflowId, RunId = n.RunId, StepHandle = stepHandle,
             ChannelId = plan.Channel?.Id, ChannelType = plan.ChannelType, Provider = plan.Channel?.Provider, RecipientId = n.RecipientId,
             ActorId = n.ActorId, Status = plan.Status, SkipReason = plan.SkipReason, Data = plan.Data.ToJsonString(),
             RecipientAddress = plan.Address,
-            ProviderMessageId = accepted && plan.Channel?.Provider == "sandbox" ? $"sandbox_{id}" : null,
             Topic = run.Topic, Error = plan.Error, Attempts = attempts.ToJsonString(),
-            SentAt = accepted ? now : null, DeliveredAt = plan.Status == "delivered" ? now : null,
+            SentAt = plan.Status == "sent" ? now : null,
             CreatedAt = now, UpdatedAt = now,
         };
     }
+
+    /// <summary>One entry of a delivery's <c>attempts</c> (§5.15 Attempt).</summary>
+    public static JsonObject Attempt(int number, DateTimeOffset at, Guid? channelId, string? provider, string? target, AttemptPlan attempt) => new()
+    {
+        ["number"] = number, ["at"] = JsonDefaults.FormatTimestamp(at), ["channel_id"] = channelId?.ToString(), ["provider"] = provider,
+        ["target"] = target, ["outcome"] = attempt.Outcome, ["error"] = attempt.Error, ["provider_response_code"] = attempt.ProviderResponseCode,
+    };
 }

@@ -1,5 +1,7 @@
 using Notiflows.Server.Api.Runs;
+using Notiflows.Core.Delivery;
 using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Providers;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -19,6 +21,9 @@ public static class EngineSetup
         services.AddSingleton<RunFinalizer>();
         services.AddSingleton<RunStarter>();
         services.AddSingleton<NotificationBatch>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<RetryJitter>();
+        services.AddCoreProviders();
         services.AddSingleton<JobProcessor>();
         services.AddSingleton<JobDrain>();
         services.AddHostedService<JobWorkers>();

@@ -10,12 +10,14 @@ namespace Notiflows.Server.Workers;
 /// retried with backoff; one that keeps failing fails its notification or run with the error, never silently.
 /// </summary>
 public sealed partial class JobProcessor(
-    Db db, TimeProvider time, RunStarter runs, NotificationBatch notifications, RunFinalizer finalizer, IConfiguration config,
-    ILogger<JobProcessor> logger)
+    Db db, TimeProvider time, RunStarter runs, NotificationBatch notifications, RunFinalizer finalizer, DeliverySender deliveries,
+    IConfiguration config, ILogger<JobProcessor> logger)
 {
     public const int MaxAttempts = 10;
     // How long a claimed job stays this worker's: a node that dies holding jobs gives them up when the lease ends.
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(config.GetValue("Notiflows:Workers:LeaseSeconds", 60.0));
+    // Delivery jobs of one claim run concurrently: each may wait on a provider for up to its timeout.
+    private readonly int _sendConcurrency = Math.Max(1, config.GetValue("Notiflows:Delivery:Concurrency", 16));
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private long _claims;
 
@@ -46,6 +48,9 @@ public sealed partial class JobProcessor(
         {
             await RunAsync([job], token, ct);
         }
+        await Parallel.ForEachAsync(jobs.Where(j => j.Kind == JobKinds.Delivery),
+            new ParallelOptions { MaxDegreeOfParallelism = _sendConcurrency, CancellationToken = ct },
+            async (job, jobCt) => await RunAsync([job], token, jobCt));
         var batch = jobs.Where(j => j.Kind == JobKinds.Notification).ToList();
         if (batch.Count > 1)
         {
@@ -94,6 +99,11 @@ public sealed partial class JobProcessor(
         var job = single[0];
         try
         {
+            if (job.Kind == JobKinds.Delivery)
+            {
+                await deliveries.RunAsync(job, token, _lease, ct);
+                return;
+            }
             await db.WriteAsync(async s =>
             {
                 if (job.Kind == JobKinds.Run)
@@ -137,6 +147,13 @@ public sealed partial class JobProcessor(
                 """, new { id = job.TargetId, error, now }, ct);
             var runId = await s.QueryOneAsync<Guid>("SELECT run_id FROM notifications WHERE id = @id", new { id = job.TargetId }, ct);
             await finalizer.CheckAsync(s, runId, now, ct);
+        }
+        else if (job.Kind == JobKinds.Delivery)
+        {
+            await s.ExecuteAsync("""
+                UPDATE deliveries SET status = 'failed', error = @error, next_attempt_at = NULL, updated_at = @now
+                WHERE id = @id AND status IN ('pending', 'processing')
+                """, new { id = job.TargetId, error, now }, ct);
         }
         else if (await RunStore.GetRunAsync(s, job.TargetId, ct) is { } run)
         {

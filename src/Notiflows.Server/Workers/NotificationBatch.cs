@@ -50,6 +50,8 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
                 notifications.Where(n => !effects.Untouched.Contains(n.Id)).Select(EffectRows.StateRow).ToList(), ct);
         }
         await Bulk.InsertAsync(s, "deliveries", EffectRows.Delivery, effects.Deliveries, "ON CONFLICT (notification_id, step_handle) DO NOTHING", ct);
+        // Each pending delivery is sent by a job of its own, due now, committed with the delivery (§12.9).
+        await Bulk.InsertAsync(s, "jobs", EffectRows.Job, effects.DeliveryJobs, "ON CONFLICT (kind, target_id) DO NOTHING", ct);
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
         await WriteJobsAsync(s, notifications, created, jobs, effects, now, ct);
         await feed.PublishAsync(s, effects.FeedEntries.GroupBy(e => (e.ProjectId, e.RecipientId, e.ChannelId!.Value))
@@ -138,6 +140,10 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
                 case Deliver deliver:
                     var delivery = DeliveryWriter.Build(ids.New(), n, run, step.Handle, deliver.Delivery, now);
                     effects.Deliveries.Add(EffectRows.Row(delivery));
+                    if (delivery.Status == "pending")
+                    {
+                        effects.DeliveryJobs.Add([ids.New(), JobKinds.Delivery, delivery.Id, now, null, null, 0, null, now]);
+                    }
                     if (delivery.ChannelType == ChannelTypes.InApp && delivery.Status is "sent" or "delivered")
                     {
                         effects.FeedEntries.Add(delivery);
@@ -194,6 +200,7 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
     {
         public List<object?[]> Steps { get; } = [];
         public List<object?[]> Deliveries { get; } = [];
+        public List<object?[]> DeliveryJobs { get; } = [];
         /// <summary>New in-app entries, announced to realtime clients once the batch commits.</summary>
         public List<DeliveryRow> FeedEntries { get; } = [];
         public Dictionary<Guid, DateTimeOffset> Suspended { get; } = [];

@@ -1,6 +1,9 @@
 namespace Notiflows.Storage.Jobs;
 
-/// <summary>A unit of due work: <c>run</c> (start or fan out a run) or <c>notification</c> (advance one notification).</summary>
+/// <summary>
+/// A unit of due work: <c>run</c> (start or fan out a run), <c>notification</c> (advance one notification) or <c>delivery</c>
+/// (one provider attempt of a delivery, §12.9).
+/// </summary>
 public sealed class JobRow
 {
     public Guid Id { get; init; }
@@ -18,4 +21,5 @@ public static class JobKinds
 {
     public const string Run = "run";
     public const string Notification = "notification";
+    public const string Delivery = "delivery";
 }

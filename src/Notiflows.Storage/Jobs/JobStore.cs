@@ -38,4 +38,19 @@ public static class JobStore
             "UPDATE jobs SET due_at = @dueAt, locked_until = NULL, locked_by = NULL, last_error = @error WHERE id = @id AND locked_by = @token",
             new { id, token, dueAt, error }, ct) == 1;
 
+    /// <summary>
+    /// Sets the job due again as fresh work (its crash counter back to zero): a delivery's next provider attempt. False if
+    /// this claim no longer owns it.
+    /// </summary>
+    public static async Task<bool> RequeueAsync(DbSession s, Guid id, string token, DateTimeOffset dueAt, CancellationToken ct) =>
+        await s.ExecuteAsync(
+            "UPDATE jobs SET due_at = @dueAt, locked_until = NULL, locked_by = NULL, attempts = 0, last_error = NULL WHERE id = @id AND locked_by = @token",
+            new { id, token, dueAt }, ct) == 1;
+
+    /// <summary>
+    /// Extends this claim's lease to <paramref name="until"/> (and locks the job row on PostgreSQL); false means the lease
+    /// was lost. A delivery job holds its lease this way before a provider call that may take the whole call timeout.
+    /// </summary>
+    public static async Task<bool> HoldAsync(DbSession s, Guid id, string token, DateTimeOffset until, CancellationToken ct) =>
+        await s.ExecuteAsync("UPDATE jobs SET locked_until = @until WHERE id = @id AND locked_by = @token", new { id, token, until }, ct) == 1;
 }
