@@ -8,6 +8,9 @@
 # and removed on exit. CI (e.g. CI=true) is passed through: with CI=true, tests treat a
 # missing Postgres as a failure rather than a skip.
 #
+# SMTP tests: a real SMTP server on Debian's python3-aiosmtpd, installed here with apt-get when missing (skip locally
+# / fail with CI=true without it).
+#
 # Browser tests: Playwright drives Debian's chromium (/usr/bin/chromium, or NOTIFLOWS_TEST_CHROMIUM), installed here
 # with apt-get when missing; Playwright never downloads a browser. Without chromium, the browser tests skip locally
 # and fail with CI=true.
@@ -101,6 +104,18 @@ ensure_chromium() {
 }
 ensure_chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+# SMTP provider tests: a real SMTP server on Debian's python3-aiosmtpd (run with /usr/bin/python3, not a pyenv shim).
+ensure_aiosmtpd() {
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test.sh: python3-aiosmtpd is missing and only root may install it ('sudo apt-get install python3-aiosmtpd'); SMTP tests will skip (fail with CI=true)." >&2
+    return 0
+  fi
+  apt_install python3-aiosmtpd "for the SMTP provider tests"
+}
+ensure_aiosmtpd
+export NOTIFLOWS_TEST_PYTHON="${NOTIFLOWS_TEST_PYTHON:-/usr/bin/python3}"
 
 results_dir="$PWD/artifacts/test-results"
 rm -rf "$results_dir"   # stale TRX files would be counted again

@@ -2,6 +2,7 @@ using Notiflows.Server.Api.Runs;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.Providers;
+using Notiflows.Server.Providers.Email;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -31,6 +32,7 @@ public static class EngineSetup
         services.AddHostedService(sp => sp.GetRequiredService<FeedHub>());
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService<PgListener>();
+        services.AddEmailProviders();
         return services;
     }
 }

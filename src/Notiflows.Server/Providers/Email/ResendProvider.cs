@@ -1,0 +1,45 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Notiflows.Core.Delivery;
+using ProviderNames = Notiflows.Core.Channels.Providers;
+
+namespace Notiflows.Server.Providers.Email;
+
+/// <summary>
+/// The <c>resend</c> provider: <c>POST https://api.resend.com/emails</c> with <c>Authorization: Bearer &lt;api_key&gt;</c>
+/// and the JSON body from, to[], reply_to, subject, html, text. The answer's <c>id</c> is the message id.
+/// Wire format: https://resend.com/docs/api-reference/emails/send-email
+/// </summary>
+public sealed class ResendProvider(EmailHttp http) : IChannelProvider
+{
+    public string Provider => ProviderNames.Resend;
+
+    public async Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
+    {
+        if (EmailContent.Read(message, out var error) is not { } content)
+        {
+            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+        }
+        var body = new JsonObject
+        {
+            ["from"] = content.From.ToString(),
+            ["to"] = new JsonArray(content.To.ToString()),
+            ["subject"] = content.Subject,
+            ["text"] = content.Text,
+        };
+        if (content.Html is { } html)
+        {
+            body["html"] = html;
+        }
+        if (content.ReplyTo is { } replyTo)
+        {
+            body["reply_to"] = replyTo.ToString();
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(http.Settings.BaseUrl(Provider, "https://api.resend.com"), "/emails"))
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmailContent.Str(message.Config, "api_key"));
+        return await http.SendAsync(request, (_, json) => EmailContent.Str(json as JsonObject, "id"), ct);
+    }
+}
