@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Notiflows.Core.Delivery;
+using Notiflows.Server.Providers;
+using Notiflows.Server.Providers.Push;
+
+namespace Notiflows.Server.Tests.Providers.Push;
+
+/// <summary>
+/// The push providers as the server registers them (<see cref="PushProviders.AddPushProviders"/>), with a fake clock, a
+/// short call timeout and base URLs pointing at fakes; plus a builder for the messages the engine hands them.
+/// </summary>
+public sealed class PushTestHost : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services;
+
+    public PushTestHost(IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Notiflows:Providers:TimeoutSeconds"] = "0.5" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(Time)
+            .AddLogging()
+            .AddPushProviders()
+            .BuildServiceProvider();
+    }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public IChannelProvider Provider(string name) => _services.GetServices<IChannelProvider>().Single(p => p.Provider == name);
+
+    public static OutboundMessage Message(
+        string channelType, string provider, JsonObject config, JsonObject data, string target, JsonObject? targetSettings = null) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), channelType, provider, config, data, null, target, targetSettings,
+            new JsonObject { ["id"] = "user-1" }, 1);
+
+    public void Dispose() => _services.Dispose();
+}
