@@ -14,20 +14,28 @@ public static class PushFields
         _ => null,
     };
 
-    public static long? Integer(this JsonObject? data, string key) => data?[key] switch
+    public static long? Integer(this JsonObject? data, string key) => data.Number(key) is { } d && d == Math.Floor(d) ? (long)d : null;
+
+    /// <summary>A number, whatever CLR type backs the node (a <c>JsonValue</c> of <c>int</c> refuses <c>TryGetValue&lt;double&gt;</c>).</summary>
+    public static double? Number(this JsonObject? data, string key) => data?[key] switch
     {
-        JsonValue v when v.TryGetValue<long>(out var n) => n,
-        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) => (long)d,
-        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, CultureInfo.InvariantCulture, out var n) => n,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };
 
-    public static double? Number(this JsonObject? data, string key) => data?[key] switch
+    /// <summary>The JSON object in <paramref name="text"/>, or null when it is not one (an empty or HTML body, say).</summary>
+    public static JsonObject? ParseObject(string text)
     {
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, CultureInfo.InvariantCulture, out var d) => d,
-        _ => null,
-    };
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Adds <paramref name="key"/> to <paramref name="target"/> when <paramref name="value"/> is set.</summary>
     public static JsonObject Put(this JsonObject target, string key, JsonNode? value)

@@ -7,7 +7,9 @@ public static class PushProviders
     {
         services.AddHttpClient();
         services.AddSingleton<PushHttp>();
+        services.AddSingleton<GoogleAccessTokens>();
         services.AddSingleton<IChannelProvider, WebPushProvider>();
+        services.AddSingleton<IChannelProvider, FcmProvider>();
         return services;
     }
 }
