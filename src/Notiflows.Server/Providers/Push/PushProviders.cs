@@ -10,6 +10,8 @@ public static class PushProviders
         services.AddSingleton<GoogleAccessTokens>();
         services.AddSingleton<IChannelProvider, WebPushProvider>();
         services.AddSingleton<IChannelProvider, FcmProvider>();
+        services.AddSingleton<ApnsTokens>();
+        services.AddSingleton<IChannelProvider, ApnsProvider>();
         return services;
     }
 }

@@ -37,20 +37,6 @@ public sealed class FcmProviderTests : IAsyncLifetime
         ["token_uri"] = $"{_google.BaseUrl}/token",
     };
 
-    private static JsonObject Data(params (string Key, JsonNode? Value)[] extra)
-    {
-        var data = new JsonObject
-        {
-            ["title"] = "Order shipped", ["body"] = "Your order #42 is on its way", ["subtitle"] = null, ["image_url"] = null,
-            ["action_url"] = null, ["sound"] = null, ["badge_count"] = null, ["category"] = null, ["thread_id"] = null,
-            ["collapse_id"] = null, ["interruption_level"] = null, ["priority"] = null, ["relevance_score"] = null, ["ttl"] = null,
-            ["android_channel_id"] = null,
-        };
-        foreach (var (key, value) in extra)
-            data[key] = value;
-        return data;
-    }
-
     private static FakeReply Token(string token = "ya29.token-1", int expiresIn = 3599) =>
         new(200, $$"""{"access_token":"{{token}}","expires_in":{{expiresIn}},"token_type":"Bearer"}""");
 
@@ -58,7 +44,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
 
     private Task<ProviderReply> SendAsync(JsonObject? data = null, JsonObject? config = null) =>
         _host.Provider("fcm").SendAsync(
-            PushTestHost.Message("mobile_push", "fcm", config ?? Config(), data ?? Data(), "device-token-1"),
+            PushTestHost.Message("mobile_push", "fcm", config ?? Config(), data ?? PushTestHost.MobilePushData(), "device-token-1"),
             TestContext.Current.CancellationToken);
 
     [Fact]
@@ -99,7 +85,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     {
         _google.Reply(Token(), Sent);
 
-        await SendAsync(Data(("subtitle", "Tracking inside"), ("image_url", "https://cdn.example.com/box.png"),
+        await SendAsync(PushTestHost.MobilePushData(("subtitle", "Tracking inside"), ("image_url", "https://cdn.example.com/box.png"),
             ("action_url", "https://example.com/orders/42"), ("sound", "chime.caf"), ("badge_count", 3), ("category", "ORDER"),
             ("thread_id", "orders"), ("collapse_id", "order-42"), ("interruption_level", "time_sensitive"), ("priority", "high"),
             ("relevance_score", 0.75), ("ttl", 3600), ("android_channel_id", "orders")));

@@ -41,5 +41,20 @@ public sealed class PushTestHost : IDisposable
         new(Guid.NewGuid(), Guid.NewGuid(), channelType, provider, config, data, null, target, targetSettings,
             new JsonObject { ["id"] = "user-1" }, 1);
 
+    /// <summary>Rendered mobile_push data (§11.4): every field present, unset ones null, with <paramref name="set"/> applied.</summary>
+    public static JsonObject MobilePushData(params (string Key, JsonNode? Value)[] set)
+    {
+        var data = new JsonObject
+        {
+            ["title"] = "Order shipped", ["body"] = "Your order #42 is on its way", ["subtitle"] = null, ["image_url"] = null,
+            ["action_url"] = null, ["sound"] = null, ["badge_count"] = null, ["category"] = null, ["thread_id"] = null,
+            ["collapse_id"] = null, ["interruption_level"] = null, ["priority"] = null, ["relevance_score"] = null, ["ttl"] = null,
+            ["android_channel_id"] = null,
+        };
+        foreach (var (key, value) in set)
+            data[key] = value;
+        return data;
+    }
+
     public void Dispose() => _services.Dispose();
 }
