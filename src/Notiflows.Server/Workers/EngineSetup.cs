@@ -3,6 +3,7 @@ using Notiflows.Core.Delivery;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Server.Providers;
 using Notiflows.Server.Providers.Email;
+using Notiflows.Server.Providers.Push;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -33,6 +34,7 @@ public static class EngineSetup
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService<PgListener>();
         services.AddEmailProviders();
+        services.AddPushProviders();
         return services;
     }
 }

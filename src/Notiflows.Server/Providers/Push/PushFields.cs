@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Notiflows.Server.Providers.Push;
+
+/// <summary>Typed reads of channel configuration and rendered push data (unset optional fields are null, §11.4).</summary>
+public static class PushFields
+{
+    public static string? Text(this JsonObject? data, string key) => data?[key] switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0 ? null : s,
+        JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        _ => null,
+    };
+
+    public static long? Integer(this JsonObject? data, string key) => data.Number(key) is { } d && d == Math.Floor(d) ? (long)d : null;
+
+    /// <summary>A number, whatever CLR type backs the node (a <c>JsonValue</c> of <c>int</c> refuses <c>TryGetValue&lt;double&gt;</c>).</summary>
+    public static double? Number(this JsonObject? data, string key) => data?[key] switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+
+    /// <summary>The JSON object in <paramref name="text"/>, or null when it is not one (an empty or HTML body, say).</summary>
+    public static JsonObject? ParseObject(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds <paramref name="key"/> to <paramref name="target"/> when <paramref name="value"/> is set.</summary>
+    public static JsonObject Put(this JsonObject target, string key, JsonNode? value)
+    {
+        if (value is not null && !(value is JsonObject o && o.Count == 0))
+            target[key] = value;
+        return target;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Notiflows.Server.Providers.Push;
+
+/// <summary>The push providers of §14.2: <c>webpush</c>, <c>fcm</c> and <c>apns</c>.</summary>
+public static class PushProviders
+{
+    public static IServiceCollection AddPushProviders(this IServiceCollection services)
+    {
+        services.AddHttpClient();
+        services.AddSingleton<PushHttp>();
+        services.AddSingleton<GoogleAccessTokens>();
+        services.AddSingleton<IChannelProvider, WebPushProvider>();
+        services.AddSingleton<IChannelProvider, FcmProvider>();
+        services.AddSingleton<ApnsTokens>();
+        services.AddSingleton<IChannelProvider, ApnsProvider>();
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Notiflows.Core.Delivery;
+using Notiflows.Server.Providers;
+using Notiflows.Server.Providers.Push;
+
+namespace Notiflows.Server.Tests.Providers.Push;
+
+/// <summary>
+/// The push providers as the server registers them (<see cref="PushProviders.AddPushProviders"/>), with a fake clock, a
+/// short call timeout and base URLs pointing at fakes; plus a builder for the messages the engine hands them.
+/// </summary>
+public sealed class PushTestHost : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services;
+
+    public PushTestHost(IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Notiflows:Providers:TimeoutSeconds"] = "0.5" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(Time)
+            .AddLogging()
+            .AddPushProviders()
+            .BuildServiceProvider();
+    }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public IChannelProvider Provider(string name) => _services.GetServices<IChannelProvider>().Single(p => p.Provider == name);
+
+    public static OutboundMessage Message(
+        string channelType, string provider, JsonObject config, JsonObject data, string target, JsonObject? targetSettings = null) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), channelType, provider, config, data, null, target, targetSettings,
+            new JsonObject { ["id"] = "user-1" }, 1);
+
+    /// <summary>Rendered mobile_push data (§11.4): every field present, unset ones null, with <paramref name="set"/> applied.</summary>
+    public static JsonObject MobilePushData(params (string Key, JsonNode? Value)[] set)
+    {
+        var data = new JsonObject
+        {
+            ["title"] = "Order shipped", ["body"] = "Your order #42 is on its way", ["subtitle"] = null, ["image_url"] = null,
+            ["action_url"] = null, ["sound"] = null, ["badge_count"] = null, ["category"] = null, ["thread_id"] = null,
+            ["collapse_id"] = null, ["interruption_level"] = null, ["priority"] = null, ["relevance_score"] = null, ["ttl"] = null,
+            ["android_channel_id"] = null,
+        };
+        foreach (var (key, value) in set)
+            data[key] = value;
+        return data;
+    }
+
+    public void Dispose() => _services.Dispose();
+}
