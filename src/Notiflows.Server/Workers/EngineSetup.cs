@@ -1,5 +1,6 @@
 using Notiflows.Server.Api.Runs;
 using Notiflows.Server.Infrastructure;
+using Notiflows.Server.Providers.Chat;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -26,6 +27,7 @@ public static class EngineSetup
         services.AddHostedService(sp => sp.GetRequiredService<FeedHub>());
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService<PgListener>();
+        services.AddChatProviders();
         return services;
     }
 }
