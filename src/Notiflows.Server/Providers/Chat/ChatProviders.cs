@@ -12,6 +12,7 @@ public static class ChatProviders
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ChatHttp>();
         services.AddSingleton<IChannelProvider, WebhookProvider>();
+        services.AddSingleton<IChannelProvider, SlackProvider>();
         return services;
     }
 }
