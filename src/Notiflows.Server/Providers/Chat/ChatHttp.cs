@@ -17,8 +17,9 @@ internal sealed class ChatHttp(IHttpClientFactory clients, IConfiguration config
 
     public TimeProvider Time => time;
 
-    public Uri BaseUrl(string provider, string documented) =>
-        new(config[$"Notiflows:Providers:{provider}:BaseUrl"]?.TrimEnd('/') ?? documented);
+    /// <summary>The provider's base URL, without a trailing slash.</summary>
+    public string BaseUrl(string provider, string documented) =>
+        (config[$"Notiflows:Providers:{provider}:BaseUrl"] ?? documented).TrimEnd('/');
 
     /// <summary>The provider call timeout; a channel's own limit (webhook <c>timeout_seconds</c>) can only shorten it.</summary>
     public TimeSpan Timeout(double? channelSeconds = null)

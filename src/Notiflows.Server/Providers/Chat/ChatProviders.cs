@@ -13,6 +13,7 @@ public static class ChatProviders
         services.AddSingleton<ChatHttp>();
         services.AddSingleton<IChannelProvider, WebhookProvider>();
         services.AddSingleton<IChannelProvider, SlackProvider>();
+        services.AddSingleton<IChannelProvider, TwilioProvider>();
         return services;
     }
 }
