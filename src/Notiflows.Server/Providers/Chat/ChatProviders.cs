@@ -14,6 +14,8 @@ public static class ChatProviders
         services.AddSingleton<IChannelProvider, WebhookProvider>();
         services.AddSingleton<IChannelProvider, SlackProvider>();
         services.AddSingleton<IChannelProvider, TwilioProvider>();
+        services.AddSingleton<IChannelProvider, DiscordProvider>();
+        services.AddSingleton<IChannelProvider, TeamsProvider>();
         return services;
     }
 }

@@ -43,7 +43,7 @@ internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
         payload["channel"] = channel;
         using var request = new HttpRequestMessage(HttpMethod.Post, http.BaseUrl(Provider, Endpoint) + "/chat.postMessage")
         {
-            Content = JsonContent.Create(payload),
+            Content = ChatPayload.Content(payload),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Str(message.Config, "bot_token"));
         var answer = await http.SendAsync(request, http.Timeout(), ct);
@@ -62,12 +62,8 @@ internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
             RetryAfter: answer.RetryAfter);
     }
 
-    private static JsonObject? Payload(JsonObject data) => data["body"] switch
-    {
-        JsonArray blocks when Str(data, "content_type") == "json" => new JsonObject { ["blocks"] = blocks.DeepClone() },
-        JsonObject body when Str(data, "content_type") == "json" => body.DeepClone().AsObject(),
-        JsonValue v when Str(data, "content_type") != "json" && v.TryGetValue<string>(out var text) =>
-            new JsonObject { ["text"] = SlackMrkdwn.Convert(text) },
-        _ => null,
-    };
+    private static JsonObject? Payload(JsonObject data) =>
+        data["body"] is JsonArray blocks && Str(data, "content_type") == "json"
+            ? new JsonObject { ["blocks"] = blocks.DeepClone() }
+            : ChatPayload.Of(data, text => new JsonObject { ["text"] = SlackMrkdwn.Convert(text) });
 }
