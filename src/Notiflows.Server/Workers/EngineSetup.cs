@@ -4,6 +4,7 @@ using Notiflows.Server.Infrastructure;
 using Notiflows.Server.Providers;
 using Notiflows.Server.Providers.Email;
 using Notiflows.Server.Providers.Push;
+using Notiflows.Server.Providers.Chat;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -35,6 +36,7 @@ public static class EngineSetup
         services.AddHostedService<PgListener>();
         services.AddEmailProviders();
         services.AddPushProviders();
+        services.AddChatProviders();
         return services;
     }
 }
