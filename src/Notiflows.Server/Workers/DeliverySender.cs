@@ -38,19 +38,33 @@ public sealed class DeliverySender(
 
     public async Task RunAsync(JobRow job, string token, TimeSpan lease, CancellationToken ct)
     {
-        var send = await db.WriteAsync(s => StartAsync(s, job, token, lease, ct), ct);
+        var send = await db.WriteAsync(async s =>
+        {
+            var started = await StartAsync(s, job, token, lease, ct);
+            if (started is not { Channel.Provider: SandboxProvider.Name })
+            {
+                return started;
+            }
+            // The sandbox makes no network call: it is answered and recorded in the same transaction, so its delivery goes
+            // from pending straight to its outcome (§13.5: "pending → sent: sandbox recorded"), never showing processing.
+            await RecordAsync(s, job, token, lease, started, await CallAsync(started, ct), ct);
+            return null;
+        }, ct);
         if (send is null)
         {
             return;
         }
-        var replies = await Task.WhenAll(send.Targets.Select(async target =>
-        {
-            var at = time.Now();
-            var reply = send.Refusal ?? await providers.SendAsync(send.Channel.Provider, send.Message(target), ct);
-            return new TargetReply(target, reply, at);
-        }));
+        var replies = await CallAsync(send, ct);
         await db.WriteAsync(s => RecordAsync(s, job, token, lease, send, replies, ct), ct);
     }
+
+    /// <summary>One attempt to every unsettled target of the send, in parallel (or its refusal, without a call).</summary>
+    private Task<TargetReply[]> CallAsync(Send send, CancellationToken ct) => Task.WhenAll(send.Targets.Select(async target =>
+    {
+        var at = time.Now();
+        var reply = send.Refusal ?? await providers.SendAsync(send.Channel.Provider, send.Message(target), ct);
+        return new TargetReply(target, reply, at);
+    }));
 
     private async Task<Send?> StartAsync(DbSession s, JobRow job, string token, TimeSpan lease, CancellationToken ct)
     {
