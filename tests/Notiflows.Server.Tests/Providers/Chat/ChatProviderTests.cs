@@ -10,7 +10,7 @@ namespace Notiflows.Server.Tests.Providers.Chat;
 
 /// <summary>
 /// Base of the sms, chat and webhook provider tests: the providers as the server registers them (<c>AddChatProviders</c>),
-/// pointed at a <see cref="ChatFakeServer"/>, on a fake clock (the call timeout is measured on it: no sleeps).
+/// pointed at a <see cref="FakeProviderServer"/>, on a fake clock (the call timeout is measured on it: no sleeps).
 /// </summary>
 public abstract class ChatProviderTests : IAsyncLifetime
 {
@@ -19,13 +19,13 @@ public abstract class ChatProviderTests : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
-    protected ChatFakeServer Server { get; private set; } = null!;
+    protected FakeProviderServer Server { get; private set; } = null!;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        Server = await ChatFakeServer.StartAsync(Ct);
+        Server = await FakeProviderServer.StartAsync();
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Notiflows:Providers:slack:BaseUrl"] = Server.Url + "/api",
@@ -58,21 +58,13 @@ public abstract class ChatProviderTests : IAsyncLifetime
             new JsonObject { ["id"] = "user-1" }, attempt);
 
     /// <summary>Sends while the fake holds the request, moves the clock past <paramref name="timeout"/>, and returns the reply.</summary>
-    protected async Task<ProviderReply> SendTimingOutAsync(IChannelProvider provider, OutboundMessage message, TimeSpan timeout)
-    {
-        Server.Answer(FakeAnswer.Hanging);
-        var send = provider.SendAsync(message, Ct);
-        await Server.NextRequestAsync(Ct);
-        Time.Advance(timeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(send.IsCompleted, "the call ended before its timeout");
-        Time.Advance(TimeSpan.FromMilliseconds(1));
-        return await send.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-    }
+    protected Task<ProviderReply> SendTimingOutAsync(IChannelProvider provider, OutboundMessage message, TimeSpan timeout) =>
+        Server.SendTimingOutAsync(() => provider.SendAsync(message, Ct), Time, timeout);
 
     /// <summary>A URL on which nothing listens: a fake server's, after it stopped.</summary>
     protected static async Task<string> RefusingUrlAsync()
     {
-        var gone = await ChatFakeServer.StartAsync(Ct);
+        var gone = await FakeProviderServer.StartAsync();
         var url = gone.Url;
         await gone.DisposeAsync();
         return url;

@@ -40,12 +40,15 @@ public static class EmailTestMessages
             new JsonObject { ["email"] = address, ["first_name"] = "Jane", ["last_name"] = "Doe" },
             1);
 
-    /// <summary>The registered providers with these settings (base URL overrides, timeout) and a fake clock at <see cref="Now"/>.</summary>
-    public static IChannelProvider Provider(string name, IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// The registered providers with these settings (base URL overrides, timeout) and a fake clock (<paramref name="time"/>,
+    /// else one at <see cref="Now"/>).
+    /// </summary>
+    public static IChannelProvider Provider(string name, IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? time = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+        services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(Now));
         services.AddEmailProviders();
         return services.BuildServiceProvider().GetServices<IChannelProvider>().Single(p => p.Provider == name);
     }
