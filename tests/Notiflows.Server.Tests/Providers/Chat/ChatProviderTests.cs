@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Providers;
@@ -15,7 +13,7 @@ namespace Notiflows.Server.Tests.Providers.Chat;
 public abstract class ChatProviderTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private ServiceProvider? _services;
+    private ProviderTestHost? _host;
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
@@ -26,31 +24,23 @@ public abstract class ChatProviderTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Server = await FakeProviderServer.StartAsync();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        _host = new ProviderTestHost(s => s.AddChatProviders(), new Dictionary<string, string?>
         {
             ["Notiflows:Providers:slack:BaseUrl"] = Server.Url + "/api",
             ["Notiflows:Providers:twilio:BaseUrl"] = Server.Url,
             ["Notiflows:Providers:discord:BaseUrl"] = Server.Url + "/api/v10",
-        }).Build();
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(config)
-            .AddSingleton<TimeProvider>(Time)
-            .AddChatProviders()
-            .BuildServiceProvider();
+        }, Time);
     }
 
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
+        _host?.Dispose();
 
         await Server.DisposeAsync();
     }
 
-    protected IChannelProvider Provider(string name) => _services!.GetServices<IChannelProvider>().Single(p => p.Provider == name);
+    protected IChannelProvider Provider(string name) => _host!.Provider(name);
 
     protected static OutboundMessage Message(string channelType, string provider, JsonObject config, JsonObject data,
         string? address = null, JsonObject? settings = null, int attempt = 1, Guid? deliveryId = null) =>
