@@ -45,6 +45,9 @@ public sealed record ProviderReply(
 {
     public static ProviderReply Ok(int? status, string? messageId = null) => new(AttemptOutcome.Success, status, null, messageId);
 
+    /// <summary>A failure no retry can fix, found before or without a provider status (unusable configuration or target).</summary>
+    public static ProviderReply Permanent(string? error) => new(AttemptOutcome.Permanent, null, error);
+
     /// <summary>The §12.9 classification of an HTTP status: 2xx success, 408/429/5xx retryable, any other 4xx permanent.</summary>
     public static AttemptOutcome Classify(int status) => status switch
     {

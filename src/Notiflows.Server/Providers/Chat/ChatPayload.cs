@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using static Notiflows.Server.Providers.Chat.ChatHttp;
 
 namespace Notiflows.Server.Providers.Chat;
 
@@ -9,8 +8,8 @@ internal static class ChatPayload
 {
     public static JsonObject? Of(JsonObject data, Func<string, JsonObject> markdown) => data["body"] switch
     {
-        JsonObject body when Str(data, "content_type") == "json" => body.DeepClone().AsObject(),
-        JsonValue v when Str(data, "content_type") != "json" && v.TryGetValue<string>(out var text) => markdown(text),
+        JsonObject body when data.Text("content_type") == "json" => body.DeepClone().AsObject(),
+        JsonValue v when data.Text("content_type") != "json" && v.TryGetValue<string>(out var text) => markdown(text),
         _ => null,
     };
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Notiflows.Server.Providers.Chat;
 
 /// <summary>The sms, chat and webhook providers of §14.2: <c>twilio</c>, <c>slack</c>, <c>discord</c>, <c>msteams</c>, <c>http</c>.</summary>
@@ -7,10 +5,7 @@ public static class ChatProviders
 {
     public static IServiceCollection AddChatProviders(this IServiceCollection services)
     {
-        // The timeout is ours (ChatHttp, on the injected TimeProvider), so the client's own 100 s limit is off.
-        services.AddHttpClient(ChatHttp.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ChatHttp>();
+        services.AddProviderHttp();
         services.AddSingleton<IChannelProvider, WebhookProvider>();
         services.AddSingleton<IChannelProvider, SlackProvider>();
         services.AddSingleton<IChannelProvider, TwilioProvider>();

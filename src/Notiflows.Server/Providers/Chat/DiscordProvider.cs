@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Notiflows.Core.Delivery;
-using static Notiflows.Server.Providers.Chat.ChatHttp;
 
 namespace Notiflows.Server.Providers.Chat;
 
@@ -15,7 +13,7 @@ namespace Notiflows.Server.Providers.Chat;
 /// renders Markdown), a json template as the message payload itself. A 429 carries <c>retry_after</c> seconds in its
 /// body and a <c>Retry-After</c> header (https://discord.com/developers/docs/topics/rate-limits).
 /// </summary>
-internal sealed class DiscordProvider(ChatHttp http) : IChannelProvider
+internal sealed class DiscordProvider(ProviderHttp http) : IChannelProvider
 {
     private const string Endpoint = "https://discord.com/api/v10";
 
@@ -25,14 +23,14 @@ internal sealed class DiscordProvider(ChatHttp http) : IChannelProvider
     {
         if (Target(message) is not { } target)
         {
-            return Permanent(Str(message.TargetSettings, "discord_channel_id") is null
+            return ProviderReply.Permanent(message.TargetSettings.Text("discord_channel_id") is null
                 ? "the user's discord settings have neither webhook_url nor discord_channel_id"
                 : "discord_channel_id needs the channel's bot_token");
         }
 
         if (ChatPayload.Of(message.Data, text => new JsonObject { ["content"] = text }) is not { } payload)
         {
-            return Permanent("a json discord template must render a message object");
+            return ProviderReply.Permanent("a json discord template must render a message object");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = ChatPayload.Content(payload) };
@@ -41,25 +39,21 @@ internal sealed class DiscordProvider(ChatHttp http) : IChannelProvider
             request.Headers.Authorization = new AuthenticationHeaderValue("Bot", token);
         }
 
-        var answer = await http.SendAsync(request, http.Timeout(), ct);
+        var answer = await http.SendAsync(request, ct);
         var json = answer.Json();
-        return answer.Reply(Str(json, "id"), retryAfter: answer.Status == 429 ? RetryAfter(json) : null);
+        var retryAfter = answer.Status == 429 && json.Number("retry_after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return answer.Reply(json.Text("id"), retryAfter: retryAfter);
     }
 
     private (string Url, string? BotToken)? Target(OutboundMessage message)
     {
-        if (Str(message.TargetSettings, "webhook_url") is { } webhook)
+        if (message.TargetSettings.Text("webhook_url") is { } webhook)
         {
             return (webhook + (webhook.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "wait=true", null);
         }
 
-        return Str(message.TargetSettings, "discord_channel_id") is { } channel && Str(message.Config, "bot_token") is { } token
+        return message.TargetSettings.Text("discord_channel_id") is { } channel && message.Config.Text("bot_token") is { } token
             ? ($"{http.BaseUrl(Provider, Endpoint)}/channels/{Uri.EscapeDataString(channel)}/messages", token)
             : null;
     }
-
-    private static TimeSpan? RetryAfter(JsonObject? json) =>
-        json?["retry_after"] is JsonValue v && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-            ? TimeSpan.FromSeconds(s)
-            : null;
 }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Notiflows.Core.Delivery;
-using static Notiflows.Server.Providers.Chat.ChatHttp;
 
 namespace Notiflows.Server.Providers.Chat;
 
@@ -15,7 +14,7 @@ namespace Notiflows.Server.Providers.Chat;
 /// transient errors and HTTP 429 (with <c>Retry-After</c>) are retryable, the rest (<c>channel_not_found</c>,
 /// <c>not_in_channel</c>, <c>invalid_auth</c>, …) permanent. The message id is the posted message's <c>ts</c>.
 /// </summary>
-internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
+internal sealed class SlackProvider(ProviderHttp http) : IChannelProvider
 {
     private const string Endpoint = "https://slack.com/api";
 
@@ -29,15 +28,15 @@ internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
 
     public async Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
     {
-        var channel = Str(message.TargetSettings, "slack_channel_id") ?? Str(message.TargetSettings, "slack_user_id");
+        var channel = message.TargetSettings.Text("slack_channel_id") ?? message.TargetSettings.Text("slack_user_id");
         if (channel is null)
         {
-            return Permanent("the user's slack settings have neither slack_channel_id nor slack_user_id");
+            return ProviderReply.Permanent("the user's slack settings have neither slack_channel_id nor slack_user_id");
         }
 
         if (Payload(message.Data) is not { } payload)
         {
-            return Permanent("a json slack template must render an array of blocks or a message object");
+            return ProviderReply.Permanent("a json slack template must render an array of blocks or a message object");
         }
 
         payload["channel"] = channel;
@@ -45,8 +44,8 @@ internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
         {
             Content = ChatPayload.Content(payload),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Str(message.Config, "bot_token"));
-        var answer = await http.SendAsync(request, http.Timeout(), ct);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", message.Config.Text("bot_token"));
+        var answer = await http.SendAsync(request, ct);
         if (answer.Status != 200 || answer.Json() is not { } json)
         {
             return answer.Reply();
@@ -54,16 +53,15 @@ internal sealed class SlackProvider(ChatHttp http) : IChannelProvider
 
         if (json["ok"] is JsonValue ok && ok.TryGetValue<bool>(out var success) && success)
         {
-            return ProviderReply.Ok(200, Str(json, "ts"));
+            return ProviderReply.Ok(200, json.Text("ts"));
         }
 
-        var error = Str(json, "error") ?? "unknown_error";
-        return new ProviderReply(Transient.Contains(error) ? AttemptOutcome.Retryable : AttemptOutcome.Permanent, 200, $"slack: {error}",
-            RetryAfter: answer.RetryAfter);
+        var error = json.Text("error") ?? "unknown_error";
+        return answer.Reply(error: $"slack: {error}", outcome: Transient.Contains(error) ? AttemptOutcome.Retryable : AttemptOutcome.Permanent);
     }
 
     private static JsonObject? Payload(JsonObject data) =>
-        data["body"] is JsonArray blocks && Str(data, "content_type") == "json"
+        data["body"] is JsonArray blocks && data.Text("content_type") == "json"
             ? new JsonObject { ["blocks"] = blocks.DeepClone() }
             : ChatPayload.Of(data, text => new JsonObject { ["text"] = SlackMrkdwn.Convert(text) });
 }

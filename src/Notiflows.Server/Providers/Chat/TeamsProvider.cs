@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Notiflows.Core.Delivery;
-using static Notiflows.Server.Providers.Chat.ChatHttp;
 
 namespace Notiflows.Server.Providers.Chat;
 
@@ -12,26 +11,26 @@ namespace Notiflows.Server.Providers.Chat;
 /// the legacy MessageCard is not used since Office 365 connectors are retired. A json template is posted as is.
 /// Workflows answer 202, incoming webhooks 200; legacy connectors report throttling as a 200 whose text names HTTP 429.
 /// </summary>
-internal sealed class TeamsProvider(ChatHttp http) : IChannelProvider
+internal sealed class TeamsProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => Core.Channels.Providers.MsTeams;
 
     public async Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
     {
-        if (Str(message.TargetSettings, "webhook_url") is not { } url)
+        if (message.TargetSettings.Text("webhook_url") is not { } url)
         {
-            return Permanent("the user's msteams settings have no webhook_url");
+            return ProviderReply.Permanent("the user's msteams settings have no webhook_url");
         }
 
         if (ChatPayload.Of(message.Data, Card) is not { } payload)
         {
-            return Permanent("a json msteams template must render a message object");
+            return ProviderReply.Permanent("a json msteams template must render a message object");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = ChatPayload.Content(payload) };
-        var answer = await http.SendAsync(request, http.Timeout(), ct);
+        var answer = await http.SendAsync(request, ct);
         return answer.Status is >= 200 and < 300 && answer.Body.Contains("HTTP error 429", StringComparison.Ordinal)
-            ? new ProviderReply(AttemptOutcome.Retryable, 429, Excerpt(answer.Body))
+            ? new ProviderReply(AttemptOutcome.Retryable, 429, HttpAnswer.Excerpt(answer.Body))
             : answer.Reply();
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Notiflows.Core.Channels;
 using Notiflows.Core.Delivery;
-using static Notiflows.Server.Providers.Chat.ChatHttp;
 
 namespace Notiflows.Server.Providers.Chat;
 
@@ -17,7 +16,7 @@ namespace Notiflows.Server.Providers.Chat;
 /// id (the same on every retry), <c>webhook-timestamp</c> = unix seconds, <c>webhook-signature</c> =
 /// <c>v1,</c> + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")) with key = the base64 after <c>whsec_</c>.
 /// </summary>
-internal sealed class WebhookProvider(ChatHttp http) : IChannelProvider
+internal sealed class WebhookProvider(ProviderHttp http) : IChannelProvider
 {
     private const double DefaultTimeoutSeconds = 10;
 
@@ -25,13 +24,13 @@ internal sealed class WebhookProvider(ChatHttp http) : IChannelProvider
 
     public async Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
     {
-        var url = message.Address ?? Str(message.Data, "url") ?? Str(message.Config, "url");
+        var url = message.Address ?? message.Data.Text("url") ?? message.Config.Text("url");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            return Permanent(url is null ? "no webhook url: neither the template nor the channel sets one" : "the webhook url is not an absolute http(s) URL");
+            return ProviderReply.Permanent(url is null ? "no webhook url: neither the template nor the channel sets one" : "the webhook url is not an absolute http(s) URL");
         }
 
-        var method = new HttpMethod(Str(message.Data, "method") ?? "POST");
+        var method = new HttpMethod(message.Data.Text("method") ?? "POST");
         var (body, mediaType) = Body(message.Data["body"]);
         if (method == HttpMethod.Get)
         {
@@ -46,17 +45,17 @@ internal sealed class WebhookProvider(ChatHttp http) : IChannelProvider
 
         AddHeaders(request, message.Config["headers"] as JsonObject);
         AddHeaders(request, message.Data["headers"] as JsonObject);
-        if (Str(message.Config, "signing_secret") is { } secret)
+        if (message.Config.Text("signing_secret") is { } secret)
         {
             if (!WebhookSigningSecret.TryDecodeKey(secret, out var key))
             {
-                return Permanent("the channel's signing_secret is not whsec_ followed by base64");
+                return ProviderReply.Permanent("the channel's signing_secret is not whsec_ followed by base64");
             }
 
             Sign(request, message.DeliveryId.ToString(), http.Time.GetUtcNow().ToUnixTimeSeconds(), body, key);
         }
 
-        var answer = await http.SendAsync(request, http.Timeout(TimeoutSeconds(message.Config)), ct);
+        var answer = await http.SendAsync(request, ct, message.Config.Number("timeout_seconds") ?? DefaultTimeoutSeconds);
         return answer.Reply();
     }
 
@@ -69,13 +68,6 @@ internal sealed class WebhookProvider(ChatHttp http) : IChannelProvider
         Set(request, "webhook-timestamp", stamp);
         Set(request, "webhook-signature", "v1," + Convert.ToBase64String(mac));
     }
-
-    private static double TimeoutSeconds(JsonObject config) => config["timeout_seconds"] switch
-    {
-        JsonValue v when v.TryGetValue<int>(out var i) => i,
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        _ => DefaultTimeoutSeconds,
-    };
 
     private static (string Body, string MediaType) Body(JsonNode? body) => body switch
     {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Notiflows.Core.Delivery;
 
 namespace Notiflows.Server.Providers.Email;
@@ -22,7 +21,7 @@ public sealed record EmailContent(EmailAddress From, EmailAddress? ReplyTo, Emai
     public static EmailContent? Read(OutboundMessage message, out string? error)
     {
         var config = message.Config;
-        error = (Str(config, "from_email"), message.Address) switch
+        error = (config.Text("from_email"), message.Address) switch
         {
             (null, _) => "invalid configuration: from_email is missing",
             (_, null) => "no recipient address",
@@ -32,23 +31,15 @@ public sealed record EmailContent(EmailAddress From, EmailAddress? ReplyTo, Emai
         {
             return null;
         }
-        var body = Str(message.Data, "body") ?? "";
-        var html = Str(message.Data, "content_type") is "html" or "visual";
-        var name = string.Join(' ', new[] { Str(message.Recipient, "first_name"), Str(message.Recipient, "last_name") }.OfType<string>());
+        var body = message.Data.Text("body") ?? "";
+        var html = message.Data.Text("content_type") is "html" or "visual";
+        var name = string.Join(' ', new[] { message.Recipient.Text("first_name"), message.Recipient.Text("last_name") }.OfType<string>());
         return new EmailContent(
-            new EmailAddress(Str(config, "from_email")!, Str(config, "from_name")),
-            Str(config, "reply_to") is { } replyTo ? new EmailAddress(replyTo, null) : null,
+            new EmailAddress(config.Text("from_email")!, config.Text("from_name")),
+            config.Text("reply_to") is { } replyTo ? new EmailAddress(replyTo, null) : null,
             new EmailAddress(message.Address!, name.Length > 0 ? name : null),
-            Str(message.Data, "subject") ?? "",
+            message.Data.Text("subject") ?? "",
             html ? body : null,
             html ? HtmlToText.Convert(body) : body);
     }
-
-    /// <summary>A config or data value as text (numbers and booleans as their JSON text); null when absent or blank.</summary>
-    public static string? Str(JsonObject? obj, string key) => obj?[key] switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var s) => string.IsNullOrWhiteSpace(s) ? null : s,
-        JsonValue v => v.ToJsonString(),
-        _ => null,
-    };
 }

@@ -5,9 +5,7 @@ public static class EmailProviders
 {
     public static IServiceCollection AddEmailProviders(this IServiceCollection services)
     {
-        services.AddHttpClient();
-        services.AddSingleton<ProviderSettings>();
-        services.AddSingleton<EmailHttp>();
+        services.AddProviderHttp();
         services.AddSingleton<IChannelProvider, SmtpProvider>();
         services.AddSingleton<IChannelProvider, SendGridProvider>();
         services.AddSingleton<IChannelProvider, PostmarkProvider>();

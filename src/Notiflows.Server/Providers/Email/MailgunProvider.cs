@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using Notiflows.Core.Delivery;
 using ProviderNames = Notiflows.Core.Channels.Providers;
 
@@ -12,7 +9,7 @@ namespace Notiflows.Server.Providers.Email;
 /// subject, text, html, <c>h:Reply-To</c>. The answer's <c>id</c> (<c>&lt;…@domain&gt;</c>) is the message id.
 /// Wire format: https://documentation.mailgun.com/docs/mailgun/api-reference/openapi-final/tag/Messages/
 /// </summary>
-public sealed class MailgunProvider(EmailHttp http) : IChannelProvider
+public sealed class MailgunProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => ProviderNames.Mailgun;
 
@@ -23,11 +20,11 @@ public sealed class MailgunProvider(EmailHttp http) : IChannelProvider
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
-        if (EmailContent.Str(message.Config, "domain") is not { } domain)
+        if (message.Config.Text("domain") is not { } domain)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, "invalid configuration: domain is missing");
+            return ProviderReply.Permanent("invalid configuration: domain is missing");
         }
         var form = new MultipartFormDataContent
         {
@@ -44,13 +41,13 @@ public sealed class MailgunProvider(EmailHttp http) : IChannelProvider
         {
             form.Add(new StringContent(replyTo.ToString()), "h:Reply-To");
         }
-        var baseUrl = http.Settings.BaseUrl(Provider, DocumentedBaseUrl(EmailContent.Str(message.Config, "region")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"/v3/{Uri.EscapeDataString(domain)}/messages"))
+        var baseUrl = http.BaseUrl(Provider, DocumentedBaseUrl(message.Config.Text("region")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v3/{Uri.EscapeDataString(domain)}/messages")
         {
             Content = form,
         };
-        var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes("api:" + EmailContent.Str(message.Config, "api_key")));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-        return await http.SendAsync(request, (_, json) => EmailContent.Str(json as JsonObject, "id"), ct);
+        request.Headers.Authorization = ProviderHttp.Basic("api", message.Config.Text("api_key"));
+        var answer = await http.SendAsync(request, ct);
+        return answer.Reply(answer.Json().Text("id"));
     }
 }

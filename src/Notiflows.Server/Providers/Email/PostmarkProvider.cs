@@ -10,7 +10,7 @@ namespace Notiflows.Server.Providers.Email;
 /// The answer's <c>MessageID</c> is the message id; Postmark answers 422 (permanent) for a rejected message.
 /// Wire format: https://postmarkapp.com/developer/api/email-api#send-a-single-email
 /// </summary>
-public sealed class PostmarkProvider(EmailHttp http) : IChannelProvider
+public sealed class PostmarkProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => ProviderNames.Postmark;
 
@@ -18,7 +18,7 @@ public sealed class PostmarkProvider(EmailHttp http) : IChannelProvider
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
         var body = new JsonObject
         {
@@ -26,7 +26,7 @@ public sealed class PostmarkProvider(EmailHttp http) : IChannelProvider
             ["To"] = content.To.ToString(),
             ["Subject"] = content.Subject,
             ["TextBody"] = content.Text,
-            ["MessageStream"] = EmailContent.Str(message.Config, "message_stream") ?? "outbound",
+            ["MessageStream"] = message.Config.Text("message_stream") ?? "outbound",
         };
         if (content.Html is { } html)
         {
@@ -36,12 +36,13 @@ public sealed class PostmarkProvider(EmailHttp http) : IChannelProvider
         {
             body["ReplyTo"] = replyTo.ToString();
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(http.Settings.BaseUrl(Provider, "https://api.postmarkapp.com"), "/email"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{http.BaseUrl(Provider, "https://api.postmarkapp.com")}/email")
         {
             Content = JsonContent.Create(body),
         };
         request.Headers.Add("Accept", "application/json");
-        request.Headers.Add("X-Postmark-Server-Token", EmailContent.Str(message.Config, "server_token"));
-        return await http.SendAsync(request, (_, json) => EmailContent.Str(json as JsonObject, "MessageID"), ct);
+        request.Headers.Add("X-Postmark-Server-Token", message.Config.Text("server_token"));
+        var answer = await http.SendAsync(request, ct);
+        return answer.Reply(answer.Json().Text("MessageID"));
     }
 }

@@ -10,7 +10,7 @@ namespace Notiflows.Server.Providers.Email;
 /// and the JSON body from, to[], reply_to, subject, html, text. The answer's <c>id</c> is the message id.
 /// Wire format: https://resend.com/docs/api-reference/emails/send-email
 /// </summary>
-public sealed class ResendProvider(EmailHttp http) : IChannelProvider
+public sealed class ResendProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => ProviderNames.Resend;
 
@@ -18,7 +18,7 @@ public sealed class ResendProvider(EmailHttp http) : IChannelProvider
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
         var body = new JsonObject
         {
@@ -35,11 +35,12 @@ public sealed class ResendProvider(EmailHttp http) : IChannelProvider
         {
             body["reply_to"] = replyTo.ToString();
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(http.Settings.BaseUrl(Provider, "https://api.resend.com"), "/emails"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{http.BaseUrl(Provider, "https://api.resend.com")}/emails")
         {
             Content = JsonContent.Create(body),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmailContent.Str(message.Config, "api_key"));
-        return await http.SendAsync(request, (_, json) => EmailContent.Str(json as JsonObject, "id"), ct);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", message.Config.Text("api_key"));
+        var answer = await http.SendAsync(request, ct);
+        return answer.Reply(answer.Json().Text("id"));
     }
 }

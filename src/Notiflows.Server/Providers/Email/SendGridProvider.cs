@@ -11,7 +11,7 @@ namespace Notiflows.Server.Providers.Email;
 /// before text/html as SendGrid requires). Accepted is 202; the message id is the <c>X-Message-Id</c> header.
 /// Wire format: https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send
 /// </summary>
-public sealed class SendGridProvider(EmailHttp http) : IChannelProvider
+public sealed class SendGridProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => ProviderNames.SendGrid;
 
@@ -19,7 +19,7 @@ public sealed class SendGridProvider(EmailHttp http) : IChannelProvider
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
         var body = new JsonObject
         {
@@ -32,13 +32,13 @@ public sealed class SendGridProvider(EmailHttp http) : IChannelProvider
         {
             body["reply_to"] = Address(replyTo);
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(http.Settings.BaseUrl(Provider, "https://api.sendgrid.com"), "/v3/mail/send"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{http.BaseUrl(Provider, "https://api.sendgrid.com")}/v3/mail/send")
         {
             Content = JsonContent.Create(body),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmailContent.Str(message.Config, "api_key"));
-        return await http.SendAsync(request, (response, _) =>
-            response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null, ct);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", message.Config.Text("api_key"));
+        var answer = await http.SendAsync(request, ct);
+        return answer.Reply(answer.Header("X-Message-Id"));
     }
 
     private static JsonObject Address(EmailAddress address)

@@ -12,7 +12,7 @@ namespace Notiflows.Server.Providers.Email;
 /// <see cref="SigV4"/> — no AWS SDK. The answer's <c>MessageId</c> is the message id.
 /// Wire format: https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
 /// </summary>
-public sealed class SesProvider(EmailHttp http) : IChannelProvider
+public sealed class SesProvider(ProviderHttp http) : IChannelProvider
 {
     public string Provider => ProviderNames.Ses;
 
@@ -20,16 +20,16 @@ public sealed class SesProvider(EmailHttp http) : IChannelProvider
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
         var config = message.Config;
-        if ((EmailContent.Str(config, "access_key_id"), EmailContent.Str(config, "secret_access_key"), EmailContent.Str(config, "region"))
+        if ((config.Text("access_key_id"), config.Text("secret_access_key"), config.Text("region"))
             is not ({ } keyId, { } secret, { } region))
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, "invalid configuration: access_key_id, secret_access_key and region are required");
+            return ProviderReply.Permanent("invalid configuration: access_key_id, secret_access_key and region are required");
         }
-        var payload = Body(content, EmailContent.Str(config, "configuration_set")).ToJsonString();
-        var url = new Uri(http.Settings.BaseUrl(Provider, $"https://email.{region}.amazonaws.com"), "/v2/email/outbound-emails");
+        var payload = Body(content, config.Text("configuration_set")).ToJsonString();
+        var url = new Uri($"{http.BaseUrl(Provider, $"https://email.{region}.amazonaws.com")}/v2/email/outbound-emails");
         var now = http.Time.GetUtcNow();
         var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -43,7 +43,8 @@ public sealed class SesProvider(EmailHttp http) : IChannelProvider
         request.Headers.Add("X-Amz-Date", headers["x-amz-date"]);
         request.Headers.TryAddWithoutValidation("Authorization",
             SigV4.Authorization("POST", url.AbsolutePath, headers, bytes, keyId, secret, region, "ses", now));
-        return await http.SendAsync(request, (_, json) => EmailContent.Str(json as JsonObject, "MessageId"), ct);
+        var answer = await http.SendAsync(request, ct);
+        return answer.Reply(answer.Json().Text("MessageId"));
     }
 
     private static JsonObject Body(EmailContent content, string? configurationSet)

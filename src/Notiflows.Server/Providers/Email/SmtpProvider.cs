@@ -23,14 +23,14 @@ public sealed class SmtpProvider(ProviderSettings settings, TimeProvider time) :
     {
         if (EmailContent.Read(message, out var error) is not { } content)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, error);
+            return ProviderReply.Permanent(error);
         }
-        if (EmailContent.Str(message.Config, "host") is not { } host)
+        if (message.Config.Text("host") is not { } host)
         {
-            return new ProviderReply(AttemptOutcome.Permanent, null, "invalid configuration: host is missing");
+            return ProviderReply.Permanent("invalid configuration: host is missing");
         }
-        var port = int.TryParse(EmailContent.Str(message.Config, "port"), out var p) ? p : 587;
-        var security = EmailContent.Str(message.Config, "security") switch
+        var port = int.TryParse(message.Config.Text("port"), out var p) ? p : 587;
+        var security = message.Config.Text("security") switch
         {
             "none" => SecureSocketOptions.None,
             "tls" => SecureSocketOptions.SslOnConnect,
@@ -39,8 +39,8 @@ public sealed class SmtpProvider(ProviderSettings settings, TimeProvider time) :
         var mime = Build(message, content);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(settings.Timeout);
-        using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        timeout.CancelAfter(settings.Timeout());
+        using var client = new SmtpClient { Timeout = (int)settings.Timeout().TotalMilliseconds };
         if (settings.AllowInvalidCertificates(Provider))
         {
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
@@ -48,9 +48,9 @@ public sealed class SmtpProvider(ProviderSettings settings, TimeProvider time) :
         try
         {
             await client.ConnectAsync(host, port, security, timeout.Token);
-            if (EmailContent.Str(message.Config, "username") is { } username)
+            if (message.Config.Text("username") is { } username)
             {
-                await client.AuthenticateAsync(username, EmailContent.Str(message.Config, "password") ?? "", timeout.Token);
+                await client.AuthenticateAsync(username, message.Config.Text("password") ?? "", timeout.Token);
             }
             await client.SendAsync(mime, timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);
@@ -64,12 +64,12 @@ public sealed class SmtpProvider(ProviderSettings settings, TimeProvider time) :
         catch (AuthenticationException e)
         {
             // MailKit raises this for a rejected AUTH (535): the credentials will not fix themselves.
-            return new ProviderReply(AttemptOutcome.Permanent, null, "authentication failed: " + e.Message);
+            return ProviderReply.Permanent("authentication failed: " + e.Message);
         }
         catch (NotSupportedException e)
         {
             // The server does not offer what the configuration asks for (STARTTLS, AUTH).
-            return new ProviderReply(AttemptOutcome.Permanent, null, e.Message);
+            return ProviderReply.Permanent(e.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -13,7 +13,7 @@ namespace Notiflows.Server.Providers.Push;
 /// <c>apns-collapse-id</c>. Errors carry <c>{reason}</c>: 410 / Unregistered / BadDeviceToken mean the token is gone;
 /// ExpiredProviderToken renews the provider token and is retried. Only key (token-based) authentication is supported.
 /// </summary>
-public sealed class ApnsProvider(PushHttp http, ApnsTokens tokens) : IChannelProvider
+public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens) : IChannelProvider
 {
     public const string Production = "https://api.push.apple.com";
     public const string Sandbox = "https://api.sandbox.push.apple.com";
@@ -27,7 +27,7 @@ public sealed class ApnsProvider(PushHttp http, ApnsTokens tokens) : IChannelPro
     {
         var config = message.Config;
         if (config.Text("auth_type") == "certificate")
-            return Permanent("APNs certificate authentication is not supported yet; use key authentication");
+            return ProviderReply.Permanent("APNs certificate authentication is not supported yet; use key authentication");
         var (teamId, keyId, key) = (config.Text("team_id") ?? "", config.Text("key_id") ?? "", config.Text("key") ?? "");
         string token;
         try
@@ -36,7 +36,7 @@ public sealed class ApnsProvider(PushHttp http, ApnsTokens tokens) : IChannelPro
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            return Permanent("the channel's key is not a usable ES256 (.p8) key");
+            return ProviderReply.Permanent("the channel's key is not a usable ES256 (.p8) key");
         }
 
         var url = $"{http.BaseUrl(Provider, Host(config.Text("environment")))}/3/device/{Uri.EscapeDataString(message.Target ?? "")}";
@@ -59,19 +59,13 @@ public sealed class ApnsProvider(PushHttp http, ApnsTokens tokens) : IChannelPro
             request.Headers.TryAddWithoutValidation("apns-collapse-id", collapseId);
 
         var answer = await http.SendAsync(request, ct);
-        if (answer.IsSuccess)
-            return ProviderReply.Ok(answer.Status, answer.Header("apns-id"));
-        if (answer.Status is null)
-            return answer.Failure();
-        var reason = PushFields.ParseObject(answer.Body).Text("reason");
+        var reason = answer.IsSuccess ? null : answer.Json().Text("reason");
         var error = reason is null ? null : $"HTTP {answer.Status} {reason}";
         if (reason == "ExpiredProviderToken")
         {
             tokens.Expire(teamId, keyId, key);
-            return answer.Failure(error, outcome: AttemptOutcome.Retryable);
+            return answer.Reply(error: error, outcome: AttemptOutcome.Retryable);
         }
-        return answer.Failure(error, targetGone: answer.Status == 410 || reason is "BadDeviceToken" or "Unregistered");
+        return answer.Reply(answer.Header("apns-id"), error, targetGone: answer.Status == 410 || reason is "BadDeviceToken" or "Unregistered");
     }
-
-    private static ProviderReply Permanent(string error) => new(AttemptOutcome.Permanent, null, error);
 }

@@ -11,7 +11,7 @@ namespace Notiflows.Server.Providers.Push;
 /// <c>iat</c>, <c>exp</c> = iat + 1 h is POSTed form-encoded as <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c>
 /// and <c>assertion</c>; the answer's <c>access_token</c> is cached until a minute before <c>expires_in</c> runs out.
 /// </summary>
-public sealed class GoogleAccessTokens(PushHttp http)
+public sealed class GoogleAccessTokens(ProviderHttp http)
 {
     public const string MessagingScope = "https://www.googleapis.com/auth/firebase.messaging";
     public const string GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -44,7 +44,7 @@ public sealed class GoogleAccessTokens(PushHttp http)
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            return (null, new ProviderReply(AttemptOutcome.Permanent, null, "the service account's private_key is not a usable RSA key"));
+            return (null, ProviderReply.Permanent("the service account's private_key is not a usable RSA key"));
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, account.TokenUri)
@@ -53,8 +53,8 @@ public sealed class GoogleAccessTokens(PushHttp http)
         };
         var answer = await http.SendAsync(request, ct);
         if (!answer.IsSuccess)
-            return (null, answer.Failure(answer.Status is null ? null : $"OAuth token request failed: HTTP {answer.Status}: {answer.Body}"));
-        var body = PushFields.ParseObject(answer.Body);
+            return (null, answer.Reply(error: $"OAuth token request failed: HTTP {answer.Status}: {answer.Body}"));
+        var body = answer.Json();
         if (body.Text("access_token") is not { } token)
             return (null, new ProviderReply(AttemptOutcome.Retryable, answer.Status, "OAuth token response without an access_token"));
         var lifetime = TimeSpan.FromSeconds(body.Integer("expires_in") ?? 3600) - TimeSpan.FromMinutes(1);

@@ -12,7 +12,7 @@ public sealed record GoogleServiceAccount(string ClientEmail, string? PrivateKey
     /// <summary>Reads <c>service_account_json</c> (stored as JSON text, or an object); null when it lacks what the flow needs.</summary>
     public static GoogleServiceAccount? From(JsonObject config)
     {
-        var account = config["service_account_json"] as JsonObject ?? PushFields.ParseObject(config.Text("service_account_json") ?? "");
+        var account = config["service_account_json"] as JsonObject ?? JsonFields.ParseObject(config.Text("service_account_json") ?? "");
         return account.Text("client_email") is { } email && account.Text("private_key") is { } key
             ? new(email, account.Text("private_key_id"), key, account.Text("token_uri") ?? DefaultTokenUri)
             : null;

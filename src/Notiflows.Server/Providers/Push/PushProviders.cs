@@ -5,8 +5,7 @@ public static class PushProviders
 {
     public static IServiceCollection AddPushProviders(this IServiceCollection services)
     {
-        services.AddHttpClient();
-        services.AddSingleton<PushHttp>();
+        services.AddProviderHttp();
         services.AddSingleton<GoogleAccessTokens>();
         services.AddSingleton<IChannelProvider, WebPushProvider>();
         services.AddSingleton<IChannelProvider, FcmProvider>();

@@ -14,7 +14,7 @@ namespace Notiflows.Server.Providers.Push;
 /// (§11.4 <c>{title, body, icon, image, action_url}</c>) as JSON encrypted per RFC 8291, identified with VAPID (RFC 8292).
 /// 201 (any 2xx) is success; 404 and 410 mean the subscription is gone (RFC 8030 §7.3, §8.3).
 /// </summary>
-public sealed class WebPushProvider(PushHttp http) : IChannelProvider
+public sealed class WebPushProvider(ProviderHttp http) : IChannelProvider
 {
     /// <summary>How long the push service keeps an undelivered message: four weeks, as the common libraries do.</summary>
     public const int TimeToLiveSeconds = 2_419_200;
@@ -28,10 +28,10 @@ public sealed class WebPushProvider(PushHttp http) : IChannelProvider
     {
         var endpoint = message.TargetSettings.Text("endpoint");
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var endpointUri))
-            return Permanent("the subscription has no valid endpoint");
+            return ProviderReply.Permanent("the subscription has no valid endpoint");
         var payload = Encoding.UTF8.GetBytes(message.Data.ToJsonString());
         if (payload.Length > WebPushEncryption.MaxPlaintext)
-            return Permanent($"the payload is {payload.Length} bytes; web push allows {WebPushEncryption.MaxPlaintext}");
+            return ProviderReply.Permanent($"the payload is {payload.Length} bytes; web push allows {WebPushEncryption.MaxPlaintext}");
 
         byte[] body;
         try
@@ -40,7 +40,7 @@ public sealed class WebPushProvider(PushHttp http) : IChannelProvider
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
-            return Permanent("the subscription's p256dh or auth key is invalid");
+            return ProviderReply.Permanent("the subscription's p256dh or auth key is invalid");
         }
 
         string authorization;
@@ -50,7 +50,7 @@ public sealed class WebPushProvider(PushHttp http) : IChannelProvider
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
-            return Permanent("the channel's VAPID key pair is invalid");
+            return ProviderReply.Permanent("the channel's VAPID key pair is invalid");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, endpointUri) { Content = new ByteArrayContent(body) };
@@ -61,9 +61,7 @@ public sealed class WebPushProvider(PushHttp http) : IChannelProvider
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
 
         var answer = await http.SendAsync(request, ct);
-        if (answer.IsSuccess)
-            return ProviderReply.Ok(answer.Status, answer.Response?.Headers.Location?.ToString());
-        return answer.Failure(targetGone: answer.Status is 404 or 410);
+        return answer.Reply(answer.Headers?.Location?.ToString(), targetGone: answer.Status is 404 or 410);
     }
 
     /// <summary>
@@ -90,6 +88,4 @@ public sealed class WebPushProvider(PushHttp http) : IChannelProvider
     }
 
     private static byte[] Decode(string? base64Url) => Base64Url.DecodeFromChars((base64Url ?? "").TrimEnd('='));
-
-    private static ProviderReply Permanent(string error) => new(AttemptOutcome.Permanent, null, error);
 }

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Providers;
@@ -10,47 +8,39 @@ namespace Notiflows.Server.Tests.Providers.Chat;
 
 /// <summary>
 /// Base of the sms, chat and webhook provider tests: the providers as the server registers them (<c>AddChatProviders</c>),
-/// pointed at a <see cref="ChatFakeServer"/>, on a fake clock (the call timeout is measured on it: no sleeps).
+/// pointed at a <see cref="FakeProviderServer"/>, on a fake clock (the call timeout is measured on it: no sleeps).
 /// </summary>
 public abstract class ChatProviderTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private ServiceProvider? _services;
+    private ProviderTestHost? _host;
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
-    protected ChatFakeServer Server { get; private set; } = null!;
+    protected FakeProviderServer Server { get; private set; } = null!;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        Server = await ChatFakeServer.StartAsync(Ct);
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        Server = await FakeProviderServer.StartAsync();
+        _host = new ProviderTestHost(s => s.AddChatProviders(), new Dictionary<string, string?>
         {
             ["Notiflows:Providers:slack:BaseUrl"] = Server.Url + "/api",
             ["Notiflows:Providers:twilio:BaseUrl"] = Server.Url,
             ["Notiflows:Providers:discord:BaseUrl"] = Server.Url + "/api/v10",
-        }).Build();
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(config)
-            .AddSingleton<TimeProvider>(Time)
-            .AddChatProviders()
-            .BuildServiceProvider();
+        }, Time);
     }
 
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
+        _host?.Dispose();
 
         await Server.DisposeAsync();
     }
 
-    protected IChannelProvider Provider(string name) => _services!.GetServices<IChannelProvider>().Single(p => p.Provider == name);
+    protected IChannelProvider Provider(string name) => _host!.Provider(name);
 
     protected static OutboundMessage Message(string channelType, string provider, JsonObject config, JsonObject data,
         string? address = null, JsonObject? settings = null, int attempt = 1, Guid? deliveryId = null) =>
@@ -58,21 +48,13 @@ public abstract class ChatProviderTests : IAsyncLifetime
             new JsonObject { ["id"] = "user-1" }, attempt);
 
     /// <summary>Sends while the fake holds the request, moves the clock past <paramref name="timeout"/>, and returns the reply.</summary>
-    protected async Task<ProviderReply> SendTimingOutAsync(IChannelProvider provider, OutboundMessage message, TimeSpan timeout)
-    {
-        Server.Answer(FakeAnswer.Hanging);
-        var send = provider.SendAsync(message, Ct);
-        await Server.NextRequestAsync(Ct);
-        Time.Advance(timeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(send.IsCompleted, "the call ended before its timeout");
-        Time.Advance(TimeSpan.FromMilliseconds(1));
-        return await send.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-    }
+    protected Task<ProviderReply> SendTimingOutAsync(IChannelProvider provider, OutboundMessage message, TimeSpan timeout) =>
+        Server.SendTimingOutAsync(() => provider.SendAsync(message, Ct), Time, timeout);
 
     /// <summary>A URL on which nothing listens: a fake server's, after it stopped.</summary>
     protected static async Task<string> RefusingUrlAsync()
     {
-        var gone = await ChatFakeServer.StartAsync(Ct);
+        var gone = await FakeProviderServer.StartAsync();
         var url = gone.Url;
         await gone.DisposeAsync();
         return url;

@@ -30,7 +30,7 @@ public sealed class DiscordProviderTests : ChatProviderTests
         Assert.Equal(("POST", "/api/webhooks/123/tok", "?wait=true"), (request.Method, request.Path, request.Query));
         Assert.Null(request.Header("authorization"));
         Assert.Equal("application/json; charset=utf-8", request.Header("content-type"));
-        Assert.True(JsonNode.DeepEquals(new JsonObject { ["content"] = "**Ann** commented <here>" }, request.Json), request.Body);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["content"] = "**Ann** commented <here>" }, request.Json), request.Text);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class SlackProviderTests : ChatProviderTests
         Assert.Equal($"Bearer {Token}", request.Header("authorization"));
         Assert.Equal("application/json; charset=utf-8", request.Header("content-type"));
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["text"] = "*Ann* commented on <https://x.test/d|the doc>", ["channel"] = "C0123" },
-            request.Json), request.Body);
+            request.Json), request.Text);
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class TeamsProviderTests : ChatProviderTests
              "content":{"$schema":"http://adaptivecards.io/schemas/adaptive-card.json","type":"AdaptiveCard","version":"1.4",
                         "body":[{"type":"TextBlock","text":"**Ann** commented","wrap":true}]}}]}
             """);
-        Assert.True(JsonNode.DeepEquals(expected, request.Json), request.Body);
+        Assert.True(JsonNode.DeepEquals(expected, request.Json), request.Text);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class WebhookProviderTests : ChatProviderTests
         Assert.Equal(deliveryId.ToString(), request.Header("webhook-id"));
         Assert.Equal(at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), request.Header("webhook-timestamp"));
         var key = Convert.FromBase64String(Secret["whsec_".Length..]);
-        var signed = $"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}.{request.Body}";
+        var signed = $"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}.{request.Text}";
         var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(signed)));
         Assert.Equal(expected, request.Header("webhook-signature"));
     }
@@ -55,7 +55,7 @@ public sealed class WebhookProviderTests : ChatProviderTests
         var request = Assert.Single(Server.Requests);
         Assert.Equal(("POST", "/channel"), (request.Method, request.Path));
         Assert.Equal("application/json; charset=utf-8", request.Header("content-type"));
-        Assert.Equal("""{"event":"comment","n":1}""", request.Body);
+        Assert.Equal("""{"event":"comment","n":1}""", request.Text);
         Assert.Equal("k1", request.Header("x-api-key"));
         Assert.Equal("template", request.Header("x-both"));
         AssertSigned(request, id, Start);
@@ -84,7 +84,7 @@ public sealed class WebhookProviderTests : ChatProviderTests
         var request = Assert.Single(Server.Requests);
         Assert.Equal("PUT", request.Method);
         Assert.Equal("text/plain; charset=utf-8", request.Header("content-type"));
-        Assert.Equal("Ann commented & left", request.Body);
+        Assert.Equal("Ann commented & left", request.Text);
         AssertSigned(request, id, Start);
     }
 
@@ -95,7 +95,7 @@ public sealed class WebhookProviderTests : ChatProviderTests
         await SendAsync(Config(), Data(new JsonObject { ["ignored"] = true }, "GET"), id);
 
         var request = Assert.Single(Server.Requests);
-        Assert.Equal(("GET", ""), (request.Method, request.Body));
+        Assert.Equal(("GET", ""), (request.Method, request.Text));
         AssertSigned(request, id, Start);
     }
 

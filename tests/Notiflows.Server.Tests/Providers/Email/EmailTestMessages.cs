@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Providers;
@@ -40,15 +38,12 @@ public static class EmailTestMessages
             new JsonObject { ["email"] = address, ["first_name"] = "Jane", ["last_name"] = "Doe" },
             1);
 
-    /// <summary>The registered providers with these settings (base URL overrides, timeout) and a fake clock at <see cref="Now"/>.</summary>
-    public static IChannelProvider Provider(string name, IReadOnlyDictionary<string, string?> settings)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        services.AddEmailProviders();
-        return services.BuildServiceProvider().GetServices<IChannelProvider>().Single(p => p.Provider == name);
-    }
+    /// <summary>
+    /// The registered providers with these settings (base URL overrides, timeout) and a fake clock (<paramref name="time"/>,
+    /// else one at <see cref="Now"/>).
+    /// </summary>
+    public static IChannelProvider Provider(string name, IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? time = null) =>
+        new ProviderTestHost(s => s.AddEmailProviders(), settings, time ?? new FakeTimeProvider(Now)).Provider(name);
 
     private static JsonObject Merge(this JsonObject target, JsonObject source)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Providers;
 using Notiflows.Server.Providers.Email;
@@ -10,7 +11,7 @@ using static Notiflows.Server.Tests.Providers.Email.EmailTestMessages;
 namespace Notiflows.Server.Tests.Providers.Email;
 
 /// <summary>
-/// The HTTP email providers on the wire, against <see cref="EmailFakeServer"/>: the exact documented request (URL, method,
+/// The HTTP email providers on the wire, against <see cref="FakeProviderServer"/>: the exact documented request (URL, method,
 /// auth, content type, body field by field), the message id read from the answer, and the §12.9 classification of failures.
 /// </summary>
 public sealed class HttpEmailProviderTests
@@ -31,14 +32,15 @@ public sealed class HttpEmailProviderTests
         }, new FakeAnswer(200, """{"MessageId":"ses-msg-1"}""")),
     };
 
-    private static async Task<(EmailFakeServer Fake, IChannelProvider Provider)> StartAsync(string name, double timeoutSeconds = 30)
+    private static async Task<(FakeProviderServer Fake, IChannelProvider Provider)> StartAsync(
+        string name, double timeoutSeconds = 30, FakeTimeProvider? time = null)
     {
-        var fake = await EmailFakeServer.StartAsync(Providers[name].Accepted);
+        var fake = await FakeProviderServer.StartAsync(fallback: Providers[name].Accepted);
         var provider = Provider(name, new Dictionary<string, string?>
         {
             [$"Notiflows:Providers:{name}:BaseUrl"] = fake.Url,
             ["Notiflows:Providers:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
-        });
+        }, time);
         return (fake, provider);
     }
 
@@ -194,7 +196,7 @@ public sealed class HttpEmailProviderTests
     /// </summary>
     private static string ExpectedSigV4(FakeRequest request, string keyId, string secret, string region)
     {
-        var amzDate = request.Header("X-Amz-Date");
+        var amzDate = request.Header("X-Amz-Date")!;
         var date = amzDate[..8];
         var canonicalHeaders = $"content-type:{request.Header("Content-Type")}\nhost:{request.Header("Host")}\nx-amz-date:{amzDate}\n";
         const string signedHeaders = "content-type;host;x-amz-date";
@@ -229,7 +231,7 @@ public sealed class HttpEmailProviderTests
     {
         var (fake, provider) = await StartAsync(name);
         await using var _ = fake;
-        fake.Then(new FakeAnswer(status, """{"message":"nope"}"""));
+        fake.Answer(new FakeAnswer(status, """{"message":"nope"}"""));
 
         var reply = await SendAsync(provider);
 
@@ -248,7 +250,7 @@ public sealed class HttpEmailProviderTests
     {
         var (fake, provider) = await StartAsync(name);
         await using var _ = fake;
-        fake.Then(new FakeAnswer(429, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        fake.Answer(new FakeAnswer(429, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
 
         var reply = await SendAsync(provider);
 
@@ -263,13 +265,13 @@ public sealed class HttpEmailProviderTests
     [InlineData("ses")]
     public async Task A_dropped_connection_or_a_timeout_is_retryable_without_status(string name)
     {
-        var (fake, provider) = await StartAsync(name, timeoutSeconds: 0.5);
+        var time = new FakeTimeProvider(Now);
+        var (fake, provider) = await StartAsync(name, timeoutSeconds: 0.5, time);
         await using var _ = fake;
-        fake.Then(new FakeAnswer(200, Drop: true));
-        fake.Then(new FakeAnswer(200, Delay: TimeSpan.FromSeconds(20)));
+        fake.Answer(new FakeAnswer(200, Drop: true));
 
         var dropped = await SendAsync(provider);
-        var slow = await SendAsync(provider);
+        var slow = await fake.SendTimingOutAsync(() => SendAsync(provider), time, TimeSpan.FromSeconds(0.5));
 
         Assert.Equal((AttemptOutcome.Retryable, (int?)null), (dropped.Outcome, dropped.StatusCode));
         Assert.Equal((AttemptOutcome.Retryable, (int?)null, "timed out"), (slow.Outcome, slow.StatusCode, slow.Error));

@@ -13,13 +13,13 @@ namespace Notiflows.Server.Tests.Providers.Push;
 public sealed class ApnsProviderTests : IAsyncLifetime
 {
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private PushFakeServer _apns = null!;
+    private FakeProviderServer _apns = null!;
     private PushTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _apns = await PushFakeServer.StartAsync(http2Only: true);
-        _host = new PushTestHost(new Dictionary<string, string?> { ["Notiflows:Providers:apns:BaseUrl"] = _apns.BaseUrl });
+        _apns = await FakeProviderServer.StartAsync(http2Only: true);
+        _host = new PushTestHost(new Dictionary<string, string?> { ["Notiflows:Providers:apns:BaseUrl"] = _apns.Url });
     }
 
     private JsonObject Config(string authType = "key", string? key = null) => new()
@@ -29,16 +29,16 @@ public sealed class ApnsProviderTests : IAsyncLifetime
         ["certificate"] = null, ["certificate_password"] = null,
     };
 
-    private static FakeReply Sent => new(200, null, new Dictionary<string, string> { ["apns-id"] = "eabeae54-14a8-11e5-b60b-1697f925ec7b" });
+    private static FakeAnswer Sent => new(200, null, new Dictionary<string, string> { ["apns-id"] = "eabeae54-14a8-11e5-b60b-1697f925ec7b" });
 
-    private static FakeReply Error(int status, string reason) => new(status, $$"""{"reason":"{{reason}}"}""");
+    private static FakeAnswer Error(int status, string reason) => new(status, $$"""{"reason":"{{reason}}"}""");
 
     private Task<ProviderReply> SendAsync(JsonObject? data = null, JsonObject? config = null) =>
         _host.Provider("apns").SendAsync(
             PushTestHost.Message("mobile_push", "apns", config ?? Config(), data ?? PushTestHost.MobilePushData(), "a1b2c3d4e5f60718"),
             TestContext.Current.CancellationToken);
 
-    private (JsonObject Header, JsonObject Claims) ProviderToken(RecordedRequest request)
+    private (JsonObject Header, JsonObject Claims) ProviderToken(FakeRequest request)
     {
         var authorization = request.Header("authorization")!;
         Assert.StartsWith("bearer ", authorization, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_PostsOverHttp2WithASignedProviderToken()
     {
-        _apns.Reply(Sent);
+        _apns.Answer(Sent);
 
         var reply = await SendAsync();
 
@@ -111,7 +111,7 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_ExpiredProviderToken_IsRetryable_AndRenewsTheTokenOnlyOnceItIs20MinutesOld()
     {
-        _apns.Reply(Error(403, "ExpiredProviderToken"), Error(403, "ExpiredProviderToken"));
+        _apns.Answer(Error(403, "ExpiredProviderToken"), Error(403, "ExpiredProviderToken"));
 
         var reply = await SendAsync();
         await SendAsync();
@@ -136,7 +136,7 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     [InlineData(503, "ServiceUnavailable", AttemptOutcome.Retryable, false)]
     public async Task Send_ClassifiesTheDocumentedReasons(int status, string reason, AttemptOutcome outcome, bool gone)
     {
-        _apns.Reply(Error(status, reason));
+        _apns.Answer(Error(status, reason));
 
         var reply = await SendAsync();
 
@@ -146,9 +146,9 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_TimeoutOrDroppedConnection_IsRetryableWithoutStatus()
     {
-        _apns.Reply(FakeReply.Hanging, FakeReply.Dropped);
-
-        var (timeout, dropped) = (await SendAsync(), await SendAsync());
+        var timeout = await _apns.SendTimingOutAsync(() => SendAsync(), _host.Time, TimeSpan.FromSeconds(0.5));
+        _apns.Answer(FakeAnswer.Dropped);
+        var dropped = await SendAsync();
 
         Assert.Equal((AttemptOutcome.Retryable, (int?)null), (timeout.Outcome, timeout.StatusCode));
         Assert.Contains("timed out", timeout.Error, StringComparison.Ordinal);

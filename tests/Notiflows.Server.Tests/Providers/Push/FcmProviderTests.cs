@@ -12,13 +12,13 @@ namespace Notiflows.Server.Tests.Providers.Push;
 public sealed class FcmProviderTests : IAsyncLifetime
 {
     private readonly RSA _accountKey = RSA.Create(2048);
-    private PushFakeServer _google = null!;
+    private FakeProviderServer _google = null!;
     private PushTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _google = await PushFakeServer.StartAsync();
-        _host = new PushTestHost(new Dictionary<string, string?> { ["Notiflows:Providers:fcm:BaseUrl"] = _google.BaseUrl });
+        _google = await FakeProviderServer.StartAsync();
+        _host = new PushTestHost(new Dictionary<string, string?> { ["Notiflows:Providers:fcm:BaseUrl"] = _google.Url });
     }
 
     private JsonObject Config(JsonObject? account = null) => new()
@@ -34,13 +34,13 @@ public sealed class FcmProviderTests : IAsyncLifetime
         ["private_key_id"] = "key-1",
         ["private_key"] = _accountKey.ExportPkcs8PrivateKeyPem(),
         ["client_email"] = "notiflows@demo-project.iam.gserviceaccount.com",
-        ["token_uri"] = $"{_google.BaseUrl}/token",
+        ["token_uri"] = $"{_google.Url}/token",
     };
 
-    private static FakeReply Token(string token = "ya29.token-1", int expiresIn = 3599) =>
+    private static FakeAnswer Token(string token = "ya29.token-1", int expiresIn = 3599) =>
         new(200, $$"""{"access_token":"{{token}}","expires_in":{{expiresIn}},"token_type":"Bearer"}""");
 
-    private static FakeReply Sent => new(200, """{"name":"projects/demo-project/messages/0:1500415314455276%31bd1c9631bd1c96"}""");
+    private static FakeAnswer Sent => new(200, """{"name":"projects/demo-project/messages/0:1500415314455276%31bd1c9631bd1c96"}""");
 
     private Task<ProviderReply> SendAsync(JsonObject? data = null, JsonObject? config = null) =>
         _host.Provider("fcm").SendAsync(
@@ -50,7 +50,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_GetsAnAccessTokenWithASignedAssertion_ThenPostsTheMessage()
     {
-        _google.Reply(Token(), Sent);
+        _google.Answer(Token(), Sent);
 
         var reply = await SendAsync();
 
@@ -67,7 +67,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
         {
             ["iss"] = "notiflows@demo-project.iam.gserviceaccount.com",
             ["scope"] = "https://www.googleapis.com/auth/firebase.messaging",
-            ["aud"] = $"{_google.BaseUrl}/token",
+            ["aud"] = $"{_google.Url}/token",
             ["iat"] = PushTestHost.Start.ToUnixTimeSeconds(),
             ["exp"] = PushTestHost.Start.AddHours(1).ToUnixTimeSeconds(),
         }, claims), claims.ToJsonString());
@@ -83,7 +83,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_MapsEveryOptionalFieldToTheNotificationDataAndOverrides()
     {
-        _google.Reply(Token(), Sent);
+        _google.Answer(Token(), Sent);
 
         await SendAsync(PushTestHost.MobilePushData(("subtitle", "Tracking inside"), ("image_url", "https://cdn.example.com/box.png"),
             ("action_url", "https://example.com/orders/42"), ("sound", "chime.caf"), ("badge_count", 3), ("category", "ORDER"),
@@ -109,7 +109,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_ReusesTheAccessTokenUntilItExpires()
     {
-        _google.Reply(Token("ya29.first", 3600), Sent, Sent, Token("ya29.second", 3600), Sent);
+        _google.Answer(Token("ya29.first", 3600), Sent, Sent, Token("ya29.second", 3600), Sent);
 
         await SendAsync();
         _host.Time.Advance(TimeSpan.FromMinutes(58));
@@ -126,7 +126,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_401_DropsTheTokenAndRetriesOnceWithANewOne()
     {
-        _google.Reply(Token("ya29.revoked"), new FakeReply(401, """{"error":{"code":401,"status":"UNAUTHENTICATED"}}"""),
+        _google.Answer(Token("ya29.revoked"), new FakeAnswer(401, """{"error":{"code":401,"status":"UNAUTHENTICATED"}}"""),
             Token("ya29.fresh"), Sent);
 
         var reply = await SendAsync();
@@ -149,11 +149,11 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [MemberData(nameof(Errors))]
     public async Task Send_ClassifiesTheDocumentedErrors(int status, string code, AttemptOutcome outcome, bool gone)
     {
-        var error = new FakeReply(status, $$$"""
+        var error = new FakeAnswer(status, $$$"""
             {"error": {"code": {{{status}}}, "message": "Requested entity was not found.", "status": "NOT_FOUND",
               "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "{{{code}}}"}]}}
             """);
-        _google.Reply(status == 401 ? [Token(), error, Token(), error] : [Token(), error]);
+        _google.Answer(status == 401 ? [Token(), error, Token(), error] : [Token(), error]);
 
         var reply = await SendAsync();
 
@@ -163,7 +163,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_429_IsRetryableWithRetryAfter()
     {
-        _google.Reply(Token(), FakeReply.RetryAfter(429, 30));
+        _google.Answer(Token(), FakeAnswer.RetryAfter(429, 30));
 
         var reply = await SendAsync();
 
@@ -173,9 +173,10 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_TimeoutOrDroppedConnection_IsRetryableWithoutStatus()
     {
-        _google.Reply(Token(), FakeReply.Hanging, FakeReply.Dropped);
-
-        var (timeout, dropped) = (await SendAsync(), await SendAsync());
+        _google.Answer(Token());
+        var timeout = await _google.SendTimingOutAsync(() => SendAsync(), _host.Time, TimeSpan.FromSeconds(0.5));
+        _google.Answer(FakeAnswer.Dropped);
+        var dropped = await SendAsync();
 
         Assert.Equal((AttemptOutcome.Retryable, (int?)null), (timeout.Outcome, timeout.StatusCode));
         Assert.Contains("timed out", timeout.Error, StringComparison.Ordinal);
@@ -187,7 +188,7 @@ public sealed class FcmProviderTests : IAsyncLifetime
     [InlineData(500, AttemptOutcome.Retryable)]
     public async Task Send_TokenEndpointFailure_EndsTheAttemptWithoutSending(int status, AttemptOutcome outcome)
     {
-        _google.Reply(new FakeReply(status, """{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"""));
+        _google.Answer(new FakeAnswer(status, """{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"""));
 
         var reply = await SendAsync();
 

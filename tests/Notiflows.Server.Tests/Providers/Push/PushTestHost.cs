@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
-using Notiflows.Server.Providers;
 using Notiflows.Server.Providers.Push;
 
 namespace Notiflows.Server.Tests.Providers.Push;
@@ -12,29 +9,11 @@ namespace Notiflows.Server.Tests.Providers.Push;
 /// The push providers as the server registers them (<see cref="PushProviders.AddPushProviders"/>), with a fake clock, a
 /// short call timeout and base URLs pointing at fakes; plus a builder for the messages the engine hands them.
 /// </summary>
-public sealed class PushTestHost : IDisposable
+public sealed class PushTestHost(IDictionary<string, string?>? settings = null) : ProviderTestHost(
+    s => s.AddPushProviders(), [new("Notiflows:Providers:TimeoutSeconds", "0.5"), .. settings ?? new Dictionary<string, string?>()],
+    new FakeTimeProvider(PushTestHost.Start))
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly ServiceProvider _services;
-
-    public PushTestHost(IDictionary<string, string?>? settings = null)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Notiflows:Providers:TimeoutSeconds"] = "0.5" })
-            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
-            .Build();
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<TimeProvider>(Time)
-            .AddLogging()
-            .AddPushProviders()
-            .BuildServiceProvider();
-    }
-
-    public FakeTimeProvider Time { get; } = new(Start);
-
-    public IChannelProvider Provider(string name) => _services.GetServices<IChannelProvider>().Single(p => p.Provider == name);
 
     public static OutboundMessage Message(
         string channelType, string provider, JsonObject config, JsonObject data, string target, JsonObject? targetSettings = null) =>
@@ -55,6 +34,4 @@ public sealed class PushTestHost : IDisposable
             data[key] = value;
         return data;
     }
-
-    public void Dispose() => _services.Dispose();
 }

@@ -17,9 +17,9 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     private readonly ECDiffieHellman _subscriptionKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
     private readonly byte[] _authSecret = RandomNumberGenerator.GetBytes(16);
     private readonly ECDsa _vapidKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private PushFakeServer _push = null!;
+    private FakeProviderServer _push = null!;
 
-    public async ValueTask InitializeAsync() => _push = await PushFakeServer.StartAsync();
+    public async ValueTask InitializeAsync() => _push = await FakeProviderServer.StartAsync();
 
     private static JsonObject Data() => new()
     {
@@ -41,7 +41,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
 
     private JsonObject Subscription(string? endpoint = null) => new()
     {
-        ["endpoint"] = endpoint ?? $"{_push.BaseUrl}/wpush/v2/abc-123",
+        ["endpoint"] = endpoint ?? $"{_push.Url}/wpush/v2/abc-123",
         ["p256dh"] = Base64Url.EncodeToString(WebPushEncryption.ExportPublicKey(_subscriptionKey)),
         ["auth"] = Base64Url.EncodeToString(_authSecret),
     };
@@ -54,7 +54,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_PostsTheEncryptedPayloadWithVapid_AndSucceedsOn201()
     {
-        _push.Reply(new FakeReply(201, null, new Dictionary<string, string> { ["Location"] = "https://push.example.net/m/42" }));
+        _push.Answer(new FakeAnswer(201, null, new Dictionary<string, string> { ["Location"] = "https://push.example.net/m/42" }));
 
         var reply = await SendAsync();
 
@@ -77,7 +77,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["typ"] = "JWT", ["alg"] = "ES256" }, header));
         Assert.True(JsonNode.DeepEquals(new JsonObject
         {
-            ["aud"] = _push.BaseUrl,
+            ["aud"] = _push.Url,
             ["exp"] = PushTestHost.Start.AddHours(12).ToUnixTimeSeconds(),
             ["sub"] = "mailto:ops@example.com",
         }, claims), claims.ToJsonString());
@@ -107,7 +107,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     [InlineData(503, AttemptOutcome.Retryable, false)]
     public async Task Send_ClassifiesTheStatus(int status, AttemptOutcome outcome, bool targetGone)
     {
-        _push.Reply(new FakeReply(status, """{"reason":"nope"}"""));
+        _push.Answer(new FakeAnswer(status, """{"reason":"nope"}"""));
 
         var reply = await SendAsync();
 
@@ -118,7 +118,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_429_IsRetryableWithRetryAfter()
     {
-        _push.Reply(FakeReply.RetryAfter(429, 120));
+        _push.Answer(FakeAnswer.RetryAfter(429, 120));
 
         var reply = await SendAsync();
 
@@ -129,9 +129,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_Timeout_IsRetryableWithoutStatus()
     {
-        _push.Reply(FakeReply.Hanging);
-
-        var reply = await SendAsync();
+        var reply = await _push.SendTimingOutAsync(() => SendAsync(), _host.Time, TimeSpan.FromSeconds(0.5));
 
         Assert.Equal((AttemptOutcome.Retryable, (int?)null), (reply.Outcome, reply.StatusCode));
         Assert.Contains("timed out", reply.Error, StringComparison.Ordinal);
@@ -140,7 +138,7 @@ public sealed class WebPushProviderTests : IAsyncLifetime
     [Fact]
     public async Task Send_DroppedConnection_IsRetryableWithoutStatus()
     {
-        _push.Reply(FakeReply.Dropped);
+        _push.Answer(FakeAnswer.Dropped);
 
         var reply = await SendAsync();
 

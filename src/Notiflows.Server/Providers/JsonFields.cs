@@ -2,14 +2,18 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Notiflows.Server.Providers.Push;
+namespace Notiflows.Server.Providers;
 
-/// <summary>Typed reads of channel configuration and rendered push data (unset optional fields are null, §11.4).</summary>
-public static class PushFields
+/// <summary>
+/// Typed reads of channel configuration, user channel settings, rendered data (§11.4; unset optional fields are null) and
+/// provider answers, shared by every provider.
+/// </summary>
+public static class JsonFields
 {
+    /// <summary>A value as text (numbers and booleans as their JSON text); null when absent, not a scalar, or blank.</summary>
     public static string? Text(this JsonObject? data, string key) => data?[key] switch
     {
-        JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0 ? null : s,
+        JsonValue v when v.TryGetValue<string>(out var s) => string.IsNullOrWhiteSpace(s) ? null : s,
         JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
         _ => null,
     };
