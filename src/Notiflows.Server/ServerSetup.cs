@@ -1,6 +1,7 @@
 using Notiflows.Server.Api.Admin;
 using Notiflows.Server.Api.Management;
 using Notiflows.Server.Api.Management.Projects;
+using Notiflows.Server.Api.ProviderEvents;
 using Notiflows.Server.Api.User;
 using Notiflows.Server.Api.UserSettings;
 using Notiflows.Server.Auth;
@@ -69,6 +70,7 @@ public static class ServerSetup
         app.MapFeedStream();
         FeedSocket.Map(app);
         app.MapSdk();
+        app.MapProviderEvents();
         foreach (var mapper in app.Services.GetServices<IEndpointMapper>())
         {
             mapper.Map(app);

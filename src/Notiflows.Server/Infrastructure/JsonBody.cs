@@ -16,6 +16,13 @@ public static class JsonBody
 
     public static async Task<(JsonElement Body, ApiError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
+        var (bytes, error) = await ReadBytesAsync(request, limit, ct);
+        return error is not null ? (default, error) : Parse(bytes);
+    }
+
+    /// <summary>The raw body, at most <paramref name="limit"/> bytes (larger → 413), whatever its format.</summary>
+    public static async Task<(ReadOnlyMemory<byte> Bytes, ApiError? Error)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
         if (request.ContentLength > limit)
         {
             return (default, ApiError.PayloadTooLarge(limit));
@@ -38,7 +45,7 @@ public static class JsonBody
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
-        return Parse(buffer.WrittenMemory);
+        return (buffer.WrittenMemory, null);
     }
 
     public static (JsonElement Body, ApiError? Error) Parse(ReadOnlyMemory<byte> bytes)

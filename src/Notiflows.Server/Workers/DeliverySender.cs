@@ -101,11 +101,7 @@ public sealed class DeliverySender(
         }
         try
         {
-            var stored = ChannelViews.Decrypt(channel, key);
-            foreach (var (name, value) in stored.Public.Concat(stored.Secrets))
-            {
-                merged[name] = value?.DeepClone();
-            }
+            merged = ChannelViews.Merged(channel, key);
         }
         catch (CryptographicException)
         {

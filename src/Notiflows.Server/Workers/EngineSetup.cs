@@ -5,6 +5,7 @@ using Notiflows.Server.Providers;
 using Notiflows.Server.Providers.Email;
 using Notiflows.Server.Providers.Push;
 using Notiflows.Server.Providers.Chat;
+using Notiflows.Server.Providers.Events;
 using Notiflows.Server.Realtime;
 using Notiflows.Server.Users;
 
@@ -37,6 +38,7 @@ public static class EngineSetup
         services.AddEmailProviders();
         services.AddPushProviders();
         services.AddChatProviders();
+        services.AddProviderEvents();
         return services;
     }
 }

@@ -41,6 +41,10 @@ public static class ChannelStore
         s.QueryOneAsync<ChannelRow>(
             $"SELECT {Columns} FROM channels WHERE project_id = @projectId AND id = @id{s.ForUpdate}", new { projectId, id }, ct);
 
+    /// <summary>A channel by id in any project: inbound provider events (§14.4) name the channel, not the project.</summary>
+    public static Task<ChannelRow?> FindAnyAsync(DbSession s, Guid id, CancellationToken ct) =>
+        s.QueryOneAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE id = @id", new { id }, ct);
+
     /// <summary>Every channel of the project, ordered by handle.</summary>
     public static Task<IReadOnlyList<ChannelRow>> AllAsync(DbSession s, Guid projectId, CancellationToken ct) =>
         s.QueryAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE project_id = @projectId ORDER BY {ByHandle(s)}", new { projectId }, ct);

@@ -22,6 +22,18 @@ public static class ChannelViews
         JsonNode.Parse(row.Config) as JsonObject ?? [],
         row.Secrets is null ? [] : JsonNode.Parse(key.Box.Decrypt(row.Secrets)) as JsonObject ?? []);
 
+    /// <summary>The channel's whole configuration, secrets decrypted, as one object (throws CryptographicException).</summary>
+    public static JsonObject Merged(ChannelRow row, MasterKey key)
+    {
+        var stored = Decrypt(row, key);
+        JsonObject merged = [];
+        foreach (var (name, value) in stored.Public.Concat(stored.Secrets))
+        {
+            merged[name] = value?.DeepClone();
+        }
+        return merged;
+    }
+
     public static ChannelResponse Management(ChannelRow row, MasterKey key, IReadOnlyCollection<string>? revealOnce = null) =>
         View(row, ChannelConfigMerger.Present(row.Provider, Decrypt(row, key), revealOnce ?? []));
 
