@@ -76,20 +76,20 @@ public sealed class SendGridEventSource : IProviderEventSource
 
     private static ProviderEvent? Event(JsonObject e)
     {
-        if (EmailContent.Str(e, "sg_message_id") is not { } sgMessageId)
+        if (EventJson.Text(e, "sg_message_id") is not { } sgMessageId)
         {
             return null;
         }
         var messageId = sgMessageId.Split('.')[0];
-        return EmailContent.Str(e, "event") switch
+        return EventJson.Text(e, "event") switch
         {
             "delivered" => new ProviderEvent(messageId, ProviderEventKind.Delivered),
-            "bounce" => Bounced(messageId, EmailContent.Str(e, "type") ?? "bounce", e),
+            "bounce" => Bounced(messageId, EventJson.Text(e, "type") ?? "bounce", e),
             "dropped" => Bounced(messageId, "dropped", e),
             _ => null,
         };
     }
 
     private static ProviderEvent Bounced(string messageId, string type, JsonObject e) =>
-        new(messageId, ProviderEventKind.Bounced, EmailContent.Str(e, "reason") is { } reason ? $"{type}: {reason}" : type);
+        new(messageId, ProviderEventKind.Bounced, EventJson.Text(e, "reason") is { } reason ? $"{type}: {reason}" : type);
 }

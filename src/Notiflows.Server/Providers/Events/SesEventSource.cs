@@ -53,25 +53,25 @@ public sealed class SesEventSource(SnsClient sns) : IProviderEventSource
         {
             return null;
         }
-        if (record?["mail"] is not JsonObject mail || EmailContent.Str(mail, "messageId") is not { } messageId)
+        if (record?["mail"] is not JsonObject mail || EventJson.Text(mail, "messageId") is not { } messageId)
         {
             return null;
         }
-        return (EmailContent.Str(record, "eventType") ?? EmailContent.Str(record, "notificationType")) switch
+        return (EventJson.Text(record, "eventType") ?? EventJson.Text(record, "notificationType")) switch
         {
             "Delivery" => new ProviderEvent(messageId, ProviderEventKind.Delivered),
             "Bounce" => new ProviderEvent(messageId, ProviderEventKind.Bounced, BounceReason(record["bounce"] as JsonObject)),
             "Reject" => new ProviderEvent(messageId, ProviderEventKind.Bounced,
-                $"rejected: {EmailContent.Str(record["reject"] as JsonObject, "reason") ?? "unknown"}"),
+                $"rejected: {EventJson.Text(record["reject"] as JsonObject, "reason") ?? "unknown"}"),
             _ => null,
         };
     }
 
     private static string BounceReason(JsonObject? bounce)
     {
-        var reason = $"{EmailContent.Str(bounce, "bounceType") ?? "Undetermined"} bounce ({EmailContent.Str(bounce, "bounceSubType") ?? "Undetermined"})";
+        var reason = $"{EventJson.Text(bounce, "bounceType") ?? "Undetermined"} bounce ({EventJson.Text(bounce, "bounceSubType") ?? "Undetermined"})";
         var codes = (bounce?["bouncedRecipients"] as JsonArray ?? [])
-            .Select(r => EmailContent.Str(r as JsonObject, "diagnosticCode"))
+            .Select(r => EventJson.Text(r as JsonObject, "diagnosticCode"))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .ToList();

@@ -22,7 +22,7 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
     private static readonly string[] NotificationFields = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"];
     private static readonly string[] ConfirmationFields = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
 
-    public string? this[string field] => Str(Fields, field);
+    public string? this[string field] => EventJson.Text(Fields, field);
 
     /// <summary>The message, or null when the body is not an SNS message of a known type with a signature.</summary>
     public static SnsMessage? Parse(byte[] body)
@@ -30,7 +30,7 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
         try
         {
             if (JsonNode.Parse(body) is not JsonObject json
-                || (Str(json, "Type"), Str(json, "SignatureVersion"), Str(json, "Signature"), Str(json, "SigningCertURL"))
+                || (EventJson.Text(json, "Type"), EventJson.Text(json, "SignatureVersion"), EventJson.Text(json, "Signature"), EventJson.Text(json, "SigningCertURL"))
                     is not ({ } type and (Notification or SubscriptionConfirmation or UnsubscribeConfirmation), { } version, { } signature, { } certUrl)
                 || !Uri.TryCreate(certUrl, UriKind.Absolute, out var certUri))
             {
@@ -56,7 +56,4 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
         }
         return Encoding.UTF8.GetBytes(text.ToString());
     }
-
-    private static string? Str(JsonObject json, string field) =>
-        json[field] is JsonValue value && value.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 }
