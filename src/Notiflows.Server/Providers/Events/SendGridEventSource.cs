@@ -13,7 +13,8 @@ namespace Notiflows.Server.Providers.Events;
 /// <c>X-Twilio-Email-Event-Webhook-Timestamp</c>; the verification key (config <c>event_webhook_public_key</c>) is the
 /// base64 DER SubjectPublicKeyInfo the SendGrid console shows (a PEM-framed copy is accepted too). SendGrid documents no
 /// timestamp tolerance and retries for up to 72 hours, so none is enforced: a replay can only repeat a transition that
-/// already happened. Sources: https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
+/// already happened. Sources:
+/// https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
 /// and the official helpers (sendgrid-nodejs packages/eventwebhook, sendgrid-ruby EventWebhook).
 /// <para>
 /// The body is a JSON array of events (https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event):

@@ -69,7 +69,8 @@ public sealed class SesEventSource(SnsClient sns) : IProviderEventSource
 
     private static string BounceReason(JsonObject? bounce)
     {
-        var reason = $"{EventJson.Text(bounce, "bounceType") ?? "Undetermined"} bounce ({EventJson.Text(bounce, "bounceSubType") ?? "Undetermined"})";
+        var type = EventJson.Text(bounce, "bounceType") ?? "Undetermined";
+        var reason = $"{type} bounce ({EventJson.Text(bounce, "bounceSubType") ?? "Undetermined"})";
         var codes = (bounce?["bouncedRecipients"] as JsonArray ?? [])
             .Select(r => EventJson.Text(r as JsonObject, "diagnosticCode"))
             .OfType<string>()

@@ -119,6 +119,7 @@ public sealed partial class SnsClient(IHttpClientFactory clients, TimeProvider t
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not confirm the SNS subscription to topic {TopicArn}: {Error}")]
     private static partial void LogConfirmFailed(ILogger logger, string? topicArn, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an SNS subscription confirmation for topic {TopicArn}: its SubscribeURL is not on the channel region's SNS host")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Ignored the SNS subscription confirmation of topic {TopicArn}: its SubscribeURL is off the region's SNS host")]
     private static partial void LogUntrustedSubscribeUrl(ILogger logger, string? topicArn);
 }

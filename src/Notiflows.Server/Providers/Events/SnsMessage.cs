@@ -20,9 +20,10 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
     public const string UnsubscribeConfirmation = "UnsubscribeConfirmation";
 
     private static readonly string[] NotificationFields = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"];
-    private static readonly string[] ConfirmationFields = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
+    private static readonly string[] ConfirmationFields =
+        ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
 
-    public string? this[string field] => EventJson.Text(Fields, field);
+    public string? this[string field] => Field(Fields, field);
 
     /// <summary>The message, or null when the body is not an SNS message of a known type with a signature.</summary>
     public static SnsMessage? Parse(byte[] body)
@@ -30,8 +31,9 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
         try
         {
             if (JsonNode.Parse(body) is not JsonObject json
-                || (EventJson.Text(json, "Type"), EventJson.Text(json, "SignatureVersion"), EventJson.Text(json, "Signature"), EventJson.Text(json, "SigningCertURL"))
-                    is not ({ } type and (Notification or SubscriptionConfirmation or UnsubscribeConfirmation), { } version, { } signature, { } certUrl)
+                || (Field(json, "Type"), Field(json, "SignatureVersion"), Field(json, "Signature"), Field(json, "SigningCertURL"))
+                    is not ({ } type and (Notification or SubscriptionConfirmation or UnsubscribeConfirmation), { } version,
+                        { } signature, { } certUrl)
                 || !Uri.TryCreate(certUrl, UriKind.Absolute, out var certUri))
             {
                 return null;
@@ -56,4 +58,6 @@ public sealed record SnsMessage(string Type, JsonObject Fields, string Signature
         }
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    private static string? Field(JsonObject json, string name) => EventJson.Text(json, name);
 }
