@@ -9,6 +9,7 @@ public static class ProviderEvents
         services.AddSingleton<IProviderEventSource, MailgunEventSource>();
         services.AddSingleton<IProviderEventSource, ResendEventSource>();
         services.AddSingleton<IProviderEventSource, TwilioEventSource>();
+        services.AddSignedEventSources();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Notiflows.Server.Providers.Email;
 using ProviderNames = Notiflows.Core.Channels.Providers;
 
 namespace Notiflows.Server.Providers.Events;
@@ -21,7 +20,7 @@ namespace Notiflows.Server.Providers.Events;
 /// <c>delivered</c> → delivered; <c>bounce</c> (<c>type</c> <c>bounce</c> or <c>blocked</c>) and <c>dropped</c> (SendGrid
 /// will never attempt this message, e.g. a suppressed address) → bounced with <c>"&lt;type&gt;: &lt;reason&gt;"</c>;
 /// <c>deferred</c> (SendGrid keeps retrying) and engagement events are dropped. <c>sg_message_id</c> is the
-/// <c>X-Message-Id</c> the send answered with (what <see cref="SendGridProvider"/> stores) followed by <c>.</c> and a
+/// <c>X-Message-Id</c> the send answered with (what <see cref="Email.SendGridProvider"/> stores) followed by <c>.</c> and a
 /// per-recipient suffix (<c>.filter…</c>, <c>.recvd-…</c>), so the part before the first dot is emitted.
 /// </para>
 /// </summary>
@@ -39,7 +38,7 @@ public sealed class SendGridEventSource : IProviderEventSource
     {
         if (!request.Headers.TryGetValue(SignatureHeader, out var signature)
             || !request.Headers.TryGetValue(TimestampHeader, out var timestamp)
-            || EmailContent.Str(request.Config, "event_webhook_public_key") is not { } key)
+            || request.Config.Text("event_webhook_public_key") is not { } key)
         {
             return false;
         }

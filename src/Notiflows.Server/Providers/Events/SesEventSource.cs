@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Notiflows.Server.Providers.Email;
 using ProviderNames = Notiflows.Core.Channels.Providers;
 
 namespace Notiflows.Server.Providers.Events;
@@ -16,7 +15,7 @@ namespace Notiflows.Server.Providers.Events;
 /// (<c>Transient</c>) bounce only once it has stopped retrying, so the message was not delivered either way — with
 /// <c>"&lt;bounceType&gt; bounce (&lt;bounceSubType&gt;): &lt;diagnosticCode&gt;"</c>; <c>Reject</c> (SES will not attempt
 /// the message) → bounced with its reason; everything else is dropped. The message id is <c>mail.messageId</c>, the
-/// <c>MessageId</c> SendEmail answered with (what <see cref="SesProvider"/> stores).
+/// <c>MessageId</c> SendEmail answered with (what <see cref="Email.SesProvider"/> stores).
 /// </summary>
 public sealed class SesEventSource(SnsClient sns) : IProviderEventSource
 {
@@ -24,7 +23,7 @@ public sealed class SesEventSource(SnsClient sns) : IProviderEventSource
 
     public async Task<IReadOnlyList<ProviderEvent>?> ReadAsync(InboundRequest request, CancellationToken ct)
     {
-        if (EmailContent.Str(request.Config, "region") is not { } region
+        if (request.Config.Text("region") is not { } region
             || SnsMessage.Parse(request.Body) is not { } message
             || !await sns.VerifyAsync(message, region, ct))
         {
