@@ -23,7 +23,7 @@ public abstract class HostFixture(DbKind kind) : IAsyncLifetime
 
     public TestHost Host => _host ?? throw new InvalidOperationException("The host did not start.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (kind == DbKind.Postgres && TestPostgres.AdminConnectionString is null)
         {
@@ -32,7 +32,7 @@ public abstract class HostFixture(DbKind kind) : IAsyncLifetime
         _host = await TestHost.StartAsync(kind, Settings, ConfigureServices, Kestrel);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {

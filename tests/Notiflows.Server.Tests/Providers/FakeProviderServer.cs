@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -56,32 +57,50 @@ public sealed class FakeProviderServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeAnswer _fallback;
+    private readonly Func<FakeRequest, FakeAnswer>? _respond;
     private readonly ConcurrentQueue<FakeAnswer> _script = new();
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
     private readonly Channel<FakeRequest> _arrivals = Channel.CreateUnbounded<FakeRequest>();
     private readonly Channel<FakeRequest> _held = Channel.CreateUnbounded<FakeRequest>();
 
-    private FakeProviderServer(WebApplication app, FakeAnswer fallback)
+    private FakeProviderServer(WebApplication app, FakeAnswer fallback, Func<FakeRequest, FakeAnswer>? respond)
     {
         _app = app;
         _fallback = fallback;
+        _respond = respond;
         app.Run(HandleAsync);
     }
 
-    /// <summary>The base URL (<c>http://127.0.0.1:{port}</c>, no trailing slash).</summary>
+    /// <summary>The base URL (<c>http://127.0.0.1:{port}</c> or <c>https://…</c>, no trailing slash).</summary>
     public string Url { get; private set; } = "";
 
     public IReadOnlyList<FakeRequest> Requests => [.. _requests];
 
     public FakeRequest Single => Assert.Single(_requests);
 
-    public static async Task<FakeProviderServer> StartAsync(bool http2Only = false, FakeAnswer? fallback = null)
+    /// <summary>
+    /// Starts the fake; with <paramref name="certificate"/> it speaks TLS (<c>https://127.0.0.1:{port}</c>) with HTTP/1.1
+    /// and HTTP/2 negotiated by ALPN, for receivers whose URLs must be https (web push endpoints, chat webhooks). With
+    /// <paramref name="respond"/>, a request no scripted answer is queued for is answered by it (e.g. one fake standing in
+    /// for several providers, answering each by its path) instead of <paramref name="fallback"/>.
+    /// </summary>
+    public static async Task<FakeProviderServer> StartAsync(
+        bool http2Only = false, FakeAnswer? fallback = null, X509Certificate2? certificate = null, Func<FakeRequest, FakeAnswer>? respond = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0,
-            l => l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1));
-        var server = new FakeProviderServer(builder.Build(), fallback ?? new FakeAnswer(200));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            if (certificate is null)
+            {
+                l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                return;
+            }
+            l.Protocols = HttpProtocols.Http1AndHttp2;
+            l.UseHttps(certificate);
+        }));
+        var server = new FakeProviderServer(builder.Build(), fallback ?? new FakeAnswer(200), respond);
         await server._app.StartAsync(TestContext.Current.CancellationToken);
         server.Url = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return server;
@@ -136,7 +155,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), buffer.ToArray(), form);
         _requests.Enqueue(received);
         _arrivals.Writer.TryWrite(received);
-        var answer = _script.TryDequeue(out var next) ? next : _fallback;
+        var answer = _script.TryDequeue(out var next) ? next : _respond?.Invoke(received) ?? _fallback;
         if (answer.Drop)
         {
             context.Abort();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
@@ -98,17 +97,10 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     private static void WriteCertificate(string dir)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        // Fixed validity (no clock needed): the provider accepts it only because the test allows invalid certificates.
-        using var certificate = request.CreateSelfSigned(
-            new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        // The provider accepts it only because the test allows invalid certificates.
+        using var certificate = LoopbackCertificate.Create();
         File.WriteAllText(Path.Combine(dir, "cert.pem"), certificate.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(dir, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(dir, "key.pem"), certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
     }
 
     public async ValueTask DisposeAsync()
