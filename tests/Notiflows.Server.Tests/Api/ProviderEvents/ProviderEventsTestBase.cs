@@ -15,7 +15,7 @@ namespace Notiflows.Server.Tests.Api.ProviderEvents;
 public abstract class ProviderEventsTestBase<TFixture>(TFixture fixture) : EngineTests<TFixture>(fixture)
     where TFixture : ProviderEventsFixture
 {
-    private readonly ProviderEventsFixture _fixture = fixture;
+    protected ProviderEventsFixture Fixture { get; } = fixture;
 
     protected const string PostmarkConfig =
         """{"server_token": "pm-token", "from_email": "ops@example.com", "webhook_username": "hooks", "webhook_password": "pm-s3cret"}""";
@@ -38,9 +38,9 @@ public abstract class ProviderEventsTestBase<TFixture>(TFixture fixture) : Engin
         handle ??= provider;
         var sms = provider == "twilio";
         var address = sms ? "+1555" + Random.Shared.Next(1_000_000, 9_999_999) : $"u-{Guid.NewGuid():N}@acme.com";
-        _fixture.Senders[provider].Script(address, ProviderReply.Ok(202, messageId));
+        Fixture.Senders[provider].Script(address, ProviderReply.Ok(202, messageId));
         var template = sms ? """{"body": "Code 1234"}""" : """{"subject": "Hi", "body": "Hello", "content_type": "plaintext"}""";
-        var flow = "flow-" + handle;
+        var flow = $"flow-{handle}-{Guid.NewGuid():N}"; // one per delivery, so a test can send several through one channel
         await PublishAsync(p, flow, Steps(Trigger,
             Step("send", "channel", 1, $$"""
                 "channel_type": "{{(sms ? "sms" : "email")}}", "channel_handle": "{{handle}}", "template": {"data": {{template}}}

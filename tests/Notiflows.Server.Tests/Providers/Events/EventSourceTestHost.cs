@@ -46,15 +46,28 @@ public sealed class FakeHttpHandler : HttpMessageHandler
 {
     private readonly Dictionary<string, (HttpStatusCode Status, string Body)> _answers = new(StringComparer.Ordinal);
 
-    public List<Uri> Requests { get; } = [];
+    /// <summary>Every request, in order.</summary>
+    public List<(HttpMethod Method, Uri Url)> Calls { get; } = [];
+
+    /// <summary>The URL of every request, in order.</summary>
+    public List<Uri> Requests
+    {
+        get
+        {
+            lock (Calls)
+            {
+                return [.. Calls.Select(c => c.Url)];
+            }
+        }
+    }
 
     public void Serve(string url, string body, HttpStatusCode status = HttpStatusCode.OK) => _answers[url] = (status, body);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        lock (Requests)
+        lock (Calls)
         {
-            Requests.Add(request.RequestUri!);
+            Calls.Add((request.Method, request.RequestUri!));
         }
         var (status, body) = _answers.TryGetValue(request.RequestUri!.AbsoluteUri, out var answer) ? answer : (HttpStatusCode.NotFound, "");
         return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body) });

@@ -39,8 +39,7 @@ public sealed class SendGridEventSourceTests : IDisposable
         ]
         """;
 
-    private string Sign(string timestamp, byte[] body, ECDsa? key = null) => Convert.ToBase64String(
-        (key ?? _key).SignData([.. Encoding.UTF8.GetBytes(timestamp), .. body], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+    private string Sign(string timestamp, byte[] body, ECDsa? key = null) => SignedEventSigning.SendGrid(key ?? _key, timestamp, body);
 
     private InboundRequest Signed(string body, JsonObject? config = null)
     {

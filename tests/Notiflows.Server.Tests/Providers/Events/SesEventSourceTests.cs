@@ -35,7 +35,7 @@ public sealed class SesEventSourceTests : IDisposable
     private IProviderEventSource Source => _host.Source("ses");
 
     private static X509Certificate2 Certificate(RSA key, DateTimeOffset from, DateTimeOffset until) =>
-        new CertificateRequest("CN=sns.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSelfSigned(from, until);
+        SignedEventSigning.SnsCertificate(key, from, until);
 
     private static JsonObject Config(string region = "us-east-1") => new()
     {
@@ -107,17 +107,7 @@ public sealed class SesEventSourceTests : IDisposable
         ["SigningCertURL"] = CertUrl,
     };
 
-    /// <summary>Signs the way SNS documents it: "Name\nValue\n" for the type's fields, in byte order.</summary>
-    private JsonObject Sign(JsonObject sns, RSA? key = null)
-    {
-        string[] fields = sns["Type"]!.GetValue<string>() == "Notification"
-            ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
-            : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
-        var text = string.Concat(fields.Where(sns.ContainsKey).Select(f => $"{f}\n{sns[f]!.GetValue<string>()}\n"));
-        var hash = sns["SignatureVersion"]!.GetValue<string>() == "1" ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256;
-        sns["Signature"] = Convert.ToBase64String((key ?? Key).SignData(Encoding.UTF8.GetBytes(text), hash, RSASignaturePadding.Pkcs1));
-        return sns;
-    }
+    private static JsonObject Sign(JsonObject sns, RSA? key = null) => SignedEventSigning.Sns(sns, key ?? Key);
 
     private static InboundRequest Request(JsonObject sns, JsonObject? config = null) =>
         Request(sns.ToJsonString(), config);
