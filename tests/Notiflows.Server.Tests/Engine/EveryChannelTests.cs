@@ -312,7 +312,7 @@ public abstract class EveryChannelTests<TFixture>(TFixture fixture) : EngineTest
         Assert.Equal("Hi Jane, order A-1001 is on its way.", ((string?)postmark.Json["TextBody"])?.Trim());
 
         var resend = Assert.Single(On("/emails", before));
-        Assert.Equal("Bearer re_test_key", resend.Header("Authorization"));
+        Assert.Equal(("Bearer re_test_key", (string?)deliveries["resend"]["id"]), (resend.Header("Authorization"), resend.Header("Idempotency-Key")));
         Assert.Contains(Email, (string?)resend.Json["to"]![0], StringComparison.Ordinal);
         Assert.Equal(Subject, (string?)resend.Json["subject"]);
         Assert.NotNull(resend.Json["html"]);

@@ -7,8 +7,10 @@ namespace Notiflows.Server.Providers.Email;
 
 /// <summary>
 /// The <c>resend</c> provider: <c>POST https://api.resend.com/emails</c> with <c>Authorization: Bearer &lt;api_key&gt;</c>
-/// and the JSON body from, to[], reply_to, subject, html, text. The answer's <c>id</c> is the message id.
-/// Wire format: https://resend.com/docs/api-reference/emails/send-email
+/// and the JSON body from, to[], reply_to, subject, html, text. The answer's <c>id</c> is the message id. The delivery id
+/// goes in <c>Idempotency-Key</c>, so an attempt repeated after a crash or a lost answer is not sent twice (Resend keeps
+/// keys 24 hours). Wire format: https://resend.com/docs/api-reference/emails/send-email,
+/// https://resend.com/docs/dashboard/emails/idempotency-keys
 /// </summary>
 public sealed class ResendProvider(ProviderHttp http) : IChannelProvider
 {
@@ -40,6 +42,7 @@ public sealed class ResendProvider(ProviderHttp http) : IChannelProvider
             Content = JsonContent.Create(body),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", message.Config.Text("api_key"));
+        request.Headers.Add("Idempotency-Key", message.DeliveryId.ToString());
         var answer = await http.SendAsync(request, ct);
         return answer.Reply(answer.Json().Text("id"));
     }

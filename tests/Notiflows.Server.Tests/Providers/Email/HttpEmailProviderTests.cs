@@ -118,6 +118,7 @@ public sealed class HttpEmailProviderTests
         Assert.Equal(ProviderReply.Ok(200, "re-msg-1"), reply);
         Assert.Equal(("POST", "/emails"), (request.Method, request.Path));
         Assert.Equal("Bearer re_test_key", request.Header("Authorization"));
+        Assert.Equal("0b7c6f5e-1d2a-4c3b-9e8f-7a6b5c4d3e2f", request.Header("Idempotency-Key")); // the delivery id
         var expected = new JsonObject
         {
             ["from"] = "Acme Shop <notify@acme.example>",
