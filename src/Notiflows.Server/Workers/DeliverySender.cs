@@ -32,7 +32,7 @@ namespace Notiflows.Server.Workers;
 /// stable id send the delivery id (the webhook provider's <c>webhook-id</c>) so receivers de-duplicate.
 /// </summary>
 public sealed class DeliverySender(
-    Db db, TimeProvider time, ProviderDirectory providers, MasterKey key, RetryJitter jitter, IConfiguration config)
+    Db db, TimeProvider time, ProviderDirectory providers, MasterKey key, RetryJitter jitter, JobSignal signal, IConfiguration config)
 {
     private readonly int _maxAttempts = Math.Max(1, config.GetValue("Notiflows:Delivery:MaxAttempts", RetrySchedule.DefaultMaxAttempts));
 
@@ -167,6 +167,7 @@ public sealed class DeliverySender(
             d.NextAttemptAt = now;
             await DeliveryStore.UpdateSendingAsync(s, d, ct);
             await JobStore.RequeueAsync(s, job.Id, token, now, ct);
+            s.AfterCommit(signal.Notify); // due now: the delivery loop takes it at once
             return 0;
         }
         else

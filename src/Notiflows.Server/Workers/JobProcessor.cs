@@ -21,12 +21,13 @@ public sealed partial class JobProcessor(
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private long _claims;
 
-    /// <summary>Processes up to <paramref name="limit"/> due jobs; returns how many were claimed.</summary>
-    public async Task<int> RunOnceAsync(int limit, CancellationToken ct)
+    /// <summary>
+    /// Processes up to <paramref name="limit"/> due jobs of <paramref name="filter"/> (the workers take the engine's; the
+    /// test drain takes all, running the claimed delivery jobs concurrently); returns how many were claimed.
+    /// </summary>
+    public async Task<int> RunOnceAsync(int limit, CancellationToken ct, JobFilter filter = JobFilter.All)
     {
-        var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
-        var now = time.Now();
-        var jobs = await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct), ct);
+        var (jobs, token) = await ClaimAsync(limit, filter, ct);
         var runJobs = jobs.Where(j => j.Kind == JobKinds.Run).ToList();
         if (runJobs.Count > 1)
         {
@@ -70,6 +71,20 @@ public sealed partial class JobProcessor(
             await RunAsync([job], token, ct);
         }
         return jobs.Count;
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due delivery jobs, to be run one by one with <see cref="RunDeliveryAsync"/>.</summary>
+    public Task<(IReadOnlyList<JobRow> Jobs, string Token)> ClaimDeliveriesAsync(int limit, CancellationToken ct) =>
+        ClaimAsync(limit, JobFilter.Deliveries, ct);
+
+    /// <summary>Runs one claimed delivery job: one provider attempt (§12.9). Never throws but for cancellation.</summary>
+    public Task RunDeliveryAsync(JobRow job, string token, CancellationToken ct) => RunAsync([job], token, ct);
+
+    private async Task<(IReadOnlyList<JobRow> Jobs, string Token)> ClaimAsync(int limit, JobFilter filter, CancellationToken ct)
+    {
+        var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
+        var now = time.Now();
+        return (await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct, filter), ct), token);
     }
 
     /// <summary>Advances the notifications of claimed jobs that this claim still owns, in one transaction.</summary>

@@ -1,10 +1,15 @@
+using Notiflows.Storage.Jobs;
 
 namespace Notiflows.Server.Workers;
 
 /// <summary>
-/// The background workers of this node: each loop claims and runs batches of due jobs, and sleeps until signalled
-/// (work committed on this node, or NOTIFY from another node on PostgreSQL through <see cref="Infrastructure.PgListener"/>) or until the poll interval passes (timers).
-/// Disabled with <c>Notiflows:Workers:Enabled=false</c> (the tests drive jobs through <see cref="JobDrain"/>).
+/// The background workers of this node. The engine loops (<c>Notiflows:Workers:Count</c>, default one per core) claim and
+/// run batches of due run and notification jobs; one delivery loop keeps up to <c>Notiflows:Delivery:Concurrency</c>
+/// provider sends in flight, claiming a delivery job whenever a slot is free — so a slow or hanging provider fills only
+/// its own slots and never holds up the engine. Each loop sleeps until signalled (work committed on this node, or NOTIFY
+/// from another node on PostgreSQL through <see cref="Infrastructure.PgListener"/>) or until the poll interval passes
+/// (timers, retries falling due). Disabled with <c>Notiflows:Workers:Enabled=false</c> (the tests drive jobs through
+/// <see cref="JobDrain"/>).
 /// </summary>
 public sealed partial class JobWorkers(
     JobProcessor processor, JobSignal signal, TimeProvider time, IConfiguration config, ILogger<JobWorkers> logger)
@@ -21,7 +26,61 @@ public sealed partial class JobWorkers(
         }
         var count = Math.Max(1, config.GetValue("Notiflows:Workers:Count", Environment.ProcessorCount));
         var batch = Math.Max(1, config.GetValue("Notiflows:Workers:BatchSize", 64));
-        return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(batch, stoppingToken), stoppingToken)));
+        var sends = Math.Max(1, config.GetValue("Notiflows:Delivery:Concurrency", 16));
+        return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(batch, stoppingToken), stoppingToken))
+            .Append(Task.Run(() => DeliveryLoopAsync(sends, stoppingToken), stoppingToken)));
+    }
+
+    private async Task DeliveryLoopAsync(int slots, CancellationToken ct)
+    {
+        using var free = new SemaphoreSlim(slots, slots);
+        var running = new List<Task>();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await free.WaitAsync(ct);
+                var wanted = 1;
+                while (free.Wait(0, CancellationToken.None))
+                {
+                    wanted++;
+                }
+                IReadOnlyList<JobRow> jobs = [];
+                try
+                {
+                    (jobs, var token) = await processor.ClaimDeliveriesAsync(wanted, ct);
+                    running.RemoveAll(t => t.IsCompleted);
+                    running.AddRange(jobs.Select(job => Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await processor.RunDeliveryAsync(job, token, ct);
+                        }
+                        finally
+                        {
+                            free.Release();
+                        }
+                    }, CancellationToken.None)));
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    LogLoopFailed(logger, ex);
+                }
+                if (wanted > jobs.Count)
+                {
+                    free.Release(wanted - jobs.Count);
+                }
+                if (jobs.Count == 0)
+                {
+                    await signal.WaitForDeliveriesAsync(PollInterval, time, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: sends in flight are cancelled with the token; their jobs are claimed again once the lease ends.
+        }
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task LoopAsync(int batch, CancellationToken ct)
@@ -30,7 +89,7 @@ public sealed partial class JobWorkers(
         {
             try
             {
-                if (await processor.RunOnceAsync(batch, ct) > 0)
+                if (await processor.RunOnceAsync(batch, ct, JobFilter.Engine) > 0)
                 {
                     continue;
                 }

@@ -18,7 +18,8 @@ namespace Notiflows.Server.Workers;
 /// costs a handful of round trips. Every effect is keyed — step executions and deliveries by (notification, step) — so
 /// a batch that runs again after a crash changes nothing twice.
 /// </summary>
-public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, DigestKeeper digests, RunFinalizer finalizer, FeedPublisher feed)
+public sealed class NotificationBatch(
+    IdGenerator ids, VersionCache versions, DigestKeeper digests, RunFinalizer finalizer, FeedPublisher feed, JobSignal signal)
 {
     /// <summary>
     /// Advances <paramref name="notifications"/>. With <paramref name="created"/> they were just made by a fan-out and
@@ -52,6 +53,10 @@ public sealed class NotificationBatch(IdGenerator ids, VersionCache versions, Di
         await Bulk.InsertAsync(s, "deliveries", EffectRows.Delivery, effects.Deliveries, "ON CONFLICT (notification_id, step_handle) DO NOTHING", ct);
         // Each pending delivery is sent by a job of its own, due now, committed with the delivery (§12.9).
         await Bulk.InsertAsync(s, "jobs", EffectRows.Job, effects.DeliveryJobs, "ON CONFLICT (kind, target_id) DO NOTHING", ct);
+        if (effects.DeliveryJobs.Count > 0)
+        {
+            s.AfterCommit(signal.Notify); // this node's delivery loop takes them at once
+        }
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
         await WriteJobsAsync(s, notifications, created, jobs, effects, now, ct);
         await feed.PublishAsync(s, effects.FeedEntries.GroupBy(e => (e.ProjectId, e.RecipientId, e.ChannelId!.Value))

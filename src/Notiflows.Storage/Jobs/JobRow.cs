@@ -23,3 +23,11 @@ public static class JobKinds
     public const string Notification = "notification";
     public const string Delivery = "delivery";
 }
+
+/// <summary>Which jobs a claim takes: all of them (the test drain), the engine's (runs and notifications), or provider sends.</summary>
+public enum JobFilter
+{
+    All,
+    Engine,
+    Deliveries,
+}

@@ -17,12 +17,25 @@ public static class JobStore
             ON CONFLICT (kind, target_id) DO UPDATE SET due_at = excluded.due_at, locked_until = NULL, locked_by = NULL, attempts = 0
             """, job, ct);
 
-    public static Task<IReadOnlyList<JobRow>> ClaimAsync(DbSession s, string token, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due, unleased jobs of <paramref name="filter"/>, oldest first. The kind
+    /// predicates are literal (not parameters) so that both databases use the partial index of that side (0006).
+    /// </summary>
+    public static Task<IReadOnlyList<JobRow>> ClaimAsync(
+        DbSession s, string token, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct, JobFilter filter = JobFilter.All)
     {
         var skipLocked = s.Kind == DbKind.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        var (kind, index) = filter switch
+        {
+            JobFilter.Engine => ($" AND kind <> '{JobKinds.Delivery}'", "jobs_due_engine"),
+            JobFilter.Deliveries => ($" AND kind = '{JobKinds.Delivery}'", "jobs_due_delivery"),
+            _ => ("", null),
+        };
+        // Without statistics SQLite would rather read the kind's rows by the (kind, target_id) key and sort them all.
+        var indexed = s.Kind == DbKind.Sqlite && index is not null ? $" INDEXED BY {index}" : "";
         return s.QueryAsync<JobRow>($"""
             UPDATE jobs SET locked_until = @until, locked_by = @token, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM jobs WHERE due_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+            WHERE id IN (SELECT id FROM jobs{indexed} WHERE due_at <= @now AND (locked_until IS NULL OR locked_until < @now){kind}
                          ORDER BY due_at LIMIT @limit{skipLocked})
             RETURNING {Columns}
             """, new { until = now + lease, token, now, limit }, ct);
