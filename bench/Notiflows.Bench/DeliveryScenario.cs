@@ -6,7 +6,7 @@ namespace Notiflows.Bench;
 
 internal sealed record DeliveryResult(
     double TargetRate, double FailRate, Load Load, Percentiles ToProvider, Percentiles AfterAccept, double ProviderRateDuringLoad,
-    double ProviderRateOverall, long Requests, long Answered503, long Retried, long Missing, long Duplicates, long Rejected, long Unexpected,
+    double ProviderRateOverall, long Requests, long Answered503, long Retried, long RetriedAccepted, long Missing, long Duplicates, long Rejected, long Unexpected,
     double? DrainSeconds, string Statuses, bool AllSent, long WarmupRuns, ResourceFigures Resources);
 
 /// <summary>
@@ -54,10 +54,10 @@ internal static class DeliveryScenario
         await meter.DisposeAsync();
 
         var (toProvider, afterAccept, _) = fake.Tracker.Summarise(load.Sent);
-        var (retried, missing) = fake.Count(load.Sent);
+        var (retried, retriedAccepted, missing) = fake.Count(load.Sent);
         var overallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new DeliveryResult(o.Rate, o.FailRate, load, Latencies.Summarise([toProvider]), Latencies.Summarise([afterAccept]),
-            fake.ArrivalsBetween(start, end) / load.Seconds, fake.Requests / overallSeconds, fake.Requests, fake.Answered503, retried, missing,
+            fake.ArrivalsBetween(start, end) / load.Seconds, fake.Requests / overallSeconds, fake.Requests, fake.Answered503, retried, retriedAccepted, missing,
             fake.Duplicates, fake.Rejected, fake.Tracker.Unexpected, drain, statuses, allSent, warmRuns, meter.Figures);
     }
 

@@ -92,20 +92,26 @@ internal sealed class FakeSendGrid : IAsyncDisposable
 
     /// <summary>
     /// Of the runs n &lt; <paramref name="sent"/> the server accepted: those that got more than one request (the 503'd,
-    /// retried) and those the fake never answered 202 (missing).
+    /// retried), those of them the fake answered 202 in the end, and those it never answered 202 (missing).
     /// </summary>
-    public (long Retried, long Missing) Count(long sent)
+    public (long Retried, long RetriedAccepted, long Missing) Count(long sent)
     {
-        long retried = 0, missing = 0;
+        long retried = 0, retriedAccepted = 0, missing = 0;
         for (long n = 0; n < Math.Min(sent, Tracker.Capacity); n++)
         {
-            if (Tracker.WasAccepted(n))
+            if (!Tracker.WasAccepted(n))
             {
-                retried += Volatile.Read(ref _requests[n]) > 1 ? 1 : 0;
-                missing += Volatile.Read(ref _accepted[n]) == 0 ? 1 : 0;
+                continue;
             }
+            var accepted = Volatile.Read(ref _accepted[n]) > 0;
+            if (Volatile.Read(ref _requests[n]) > 1)
+            {
+                retried++;
+                retriedAccepted += accepted ? 1 : 0;
+            }
+            missing += accepted ? 0 : 1;
         }
-        return (retried, missing);
+        return (retried, retriedAccepted, missing);
     }
 
     /// <summary>Requests of recorded runs that arrived between the two timestamps.</summary>

@@ -103,11 +103,12 @@ internal sealed class Report(params string[] header)
         Add(s, "provider requests / first ones answered 503 (--fail-rate " + F2(r.FailRate) + ")", $"{F0(r.Requests)} / {F0(r.Answered503)}");
         if (r.FailRate > 0)
         {
-            Add(s, "runs retried (503 first) / then accepted by the provider", $"{F0(r.Retried)} / {F0(r.Retried - Math.Min(r.Retried, r.Missing))}");
+            Add(s, "runs retried (503 first) / then accepted by the provider", $"{F0(r.Retried)} / {F0(r.RetriedAccepted)}");
         }
         Add(s, "missing / duplicate / rejected requests / unknown run", $"{F0(r.Missing)} / {F0(r.Duplicates)} / {F0(r.Rejected)} / {F0(r.Unexpected)}",
             "0 / 0 / 0 / 0", r.Missing + r.Duplicates + r.Rejected + r.Unexpected == 0);
-        Add(s, "202 latency p50 / p99 (ms)", $"{F1(Latencies.Summarise([load.Accept]).P50)} / {F1(Latencies.Summarise([load.Accept]).P99)}");
+        var accept = Latencies.Summarise([load.Accept]);
+        Add(s, "202 latency p50 / p99 (ms)", $"{F1(accept.P50)} / {F1(accept.P99)}");
         Add(s, "accepted / errors (non-202) / skipped", $"{F0(load.Accepted)} / {F0(load.Errors)} / {F0(load.Skipped)}"
             + (load.FirstError is null ? "" : $" ({load.FirstError})"), "0 errors", load.Errors == 0 && load.Skipped == 0);
         AddResources(s, r.Resources);
