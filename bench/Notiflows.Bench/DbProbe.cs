@@ -31,4 +31,23 @@ internal sealed class DbProbe(string? postgres, string sqlitePath)
         await r.ReadAsync(ct);
         return (r.GetInt64(0), r.GetInt64(1));
     }
+
+    /// <summary>Deliveries through <paramref name="provider"/> by status.</summary>
+    public async Task<Dictionary<string, long>> DeliveryStatusesAsync(string provider, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT status, count(*) FROM deliveries WHERE provider = @provider GROUP BY status";
+        var p = cmd.CreateParameter();
+        p.ParameterName = "@provider";
+        p.Value = provider;
+        cmd.Parameters.Add(p);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var statuses = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct))
+        {
+            statuses[r.GetString(0)] = r.GetInt64(1);
+        }
+        return statuses;
+    }
 }

@@ -23,13 +23,14 @@ internal sealed class Options
     public int ListRequests { get; private set; } = 300;
     public int ListClients { get; private set; } = 8;
     public bool Analyze { get; private set; } = true;
+    public double FailRate { get; private set; }
     public bool NoBuild { get; private set; }
     public string? Markdown { get; private set; }
     public IReadOnlyList<string> Raw { get; private set; } = [];
 
-    /// <summary>Whether to run <paramref name="scenario"/>; <c>all</c> leaves out <c>lists</c> and <c>realtime</c>, which only run when named.</summary>
+    /// <summary>Whether to run <paramref name="scenario"/>; <c>all</c> leaves out <c>lists</c>, <c>realtime</c> and <c>delivery</c>, which only run when named.</summary>
     public bool Runs(string scenario) => string.Equals(Scenario, scenario, StringComparison.Ordinal)
-        || (string.Equals(Scenario, "all", StringComparison.Ordinal) && scenario is not ("lists" or "realtime"));
+        || (string.Equals(Scenario, "all", StringComparison.Ordinal) && scenario is not ("lists" or "realtime" or "delivery"));
 
     public const string Usage = """
         Notiflows.Bench — load harness for the Notiflows server.
@@ -37,14 +38,16 @@ internal sealed class Options
           --db sqlite|postgres           database of the server under test (default sqlite)
           --postgres "<npgsql conn>"     PostgreSQL server to create a fresh database in (or env NOTIFLOWS_BENCH_POSTGRES)
           --keep-data                    keep the server's data directory (SQLite database, server.log) and the PostgreSQL database
-          --scenario trigger|fanout|e2e|lists|realtime|all   (default all = trigger, fanout, e2e; lists and realtime only by name)
-          --duration <s>                 measured time of trigger, e2e and realtime (default 15)
-          --warmup <s>                   warm-up before trigger measurement, and of realtime (default 3)
+          --scenario trigger|fanout|e2e|lists|realtime|delivery|all   (default all = trigger, fanout, e2e; lists, realtime and
+                                         delivery only by name)
+          --duration <s>                 measured time of trigger, e2e, realtime and delivery (default 15)
+          --warmup <s>                   warm-up before trigger measurement, and of realtime and delivery (default 3)
           --clients <n>                  concurrent clients of the trigger scenario (default 64)
           --subscribers <n>              topic subscribers of the fan-out scenario (default 100000)
           --users-via runs|put           fan-out set-up: create users by runs of a trigger→end notiflow, 1,000
                                          recipients each (default), or by parallel PUT /admin/v1/users/{id}
-          --rate <runs/s>                e2e and realtime send rate (default 500)
+          --rate <runs/s>                e2e, realtime and delivery send rate (default 500)
+          --fail-rate <0..1>             delivery: fraction of runs whose first provider request the fake answers 503 (default 0)
           --clients-rt <n>               realtime: connected WebSocket clients, one user each (default 1000)
           --sample-every <n>             e2e: follow every n-th run to its delivery (default 10)
           --notifications <n>            lists: notifications (and deliveries) seeded straight into the database (default 1000000)
@@ -85,6 +88,7 @@ internal sealed class Options
                 case "--list-requests": o.ListRequests = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--list-clients": o.ListClients = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--no-analyze": o.Analyze = false; break;
+                case "--fail-rate": o.FailRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-build": o.NoBuild = true; break;
                 case "--markdown": o.Markdown = Next(); break;
                 default: throw new ArgumentException($"unknown option {a}");
@@ -94,9 +98,13 @@ internal sealed class Options
         {
             throw new ArgumentException("--db must be sqlite or postgres");
         }
-        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "lists" or "realtime" or "all"))
+        if (o.Scenario is not ("trigger" or "fanout" or "e2e" or "lists" or "realtime" or "delivery" or "all"))
         {
-            throw new ArgumentException("--scenario must be trigger, fanout, e2e, lists, realtime or all");
+            throw new ArgumentException("--scenario must be trigger, fanout, e2e, lists, realtime, delivery or all");
+        }
+        if (o.FailRate is < 0 or > 1 || double.IsNaN(o.FailRate))
+        {
+            throw new ArgumentException("--fail-rate must be between 0 and 1");
         }
         if (o.UsersVia is not ("runs" or "put"))
         {

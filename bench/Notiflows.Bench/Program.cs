@@ -31,6 +31,7 @@ var repo = ServerHost.FindRepoRoot();
 string? benchDb = null;
 NpgsqlConnectionStringBuilder? admin = null;
 ServerHost? server = null;
+FakeSendGrid? fake = null;
 AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
 var report = new Report();
 var tables = new List<(string Title, Report Table)>();
@@ -68,7 +69,9 @@ try
         dbDescription = $"SQLite {await v.ExecuteScalarAsync(ct)} (WAL, synchronous=NORMAL)";
     }
 
-    server = await ServerHost.StartAsync(repo, databaseUrl, o.Timeout, ct);
+    // The delivery scenario's fake provider must listen before the server starts: the server reads its URL from its env.
+    fake = o.Runs("delivery") ? await FakeSendGrid.StartAsync(DeliveryScenario.Capacity(o), o.FailRate, ct) : null;
+    server = await ServerHost.StartAsync(repo, databaseUrl, o.Timeout, ct, fake is null ? null : DeliveryScenario.ServerEnv(fake));
     Console.WriteLine($"Server pid {server.Pid} on {server.BaseAddress} (data {server.DataDir}, log {server.LogPath})");
     using var api = new Api(server.BaseAddress, o.Clients);
     await Engine.SetUpAsync(api, ct);
@@ -125,6 +128,14 @@ try
         Console.WriteLine($"  {r.Received:#,0} of {r.Accepted:#,0} events, p99 {r.Event.P99:0.0} ms, {r.Missing} missing, {r.Errors} errors");
         await Drain("realtime");
     }
+    if (o.Runs("delivery") && fake is not null)
+    {
+        var r = await DeliveryScenario.RunAsync(api, probe, fake, o, server.Pid, ct);
+        report.AddDelivery(r);
+        Console.WriteLine($"  {r.Load.Accepted:#,0} runs, run → provider p99 {r.ToProvider.P99:0.0} ms, drain {r.DrainSeconds:0.0} s, "
+            + $"{r.Missing} missing, {r.Duplicates} duplicates, {r.Load.Errors} errors");
+        await Drain("delivery");
+    }
     report.Add("server", "peak RSS, VmHWM (MB)", Report.F0(server.PeakRssKb() / 1024.0), "≤ 300", server.PeakRssKb() <= 300 * 1024);
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -139,6 +150,10 @@ finally
         Console.Error.WriteLine($"The server exited during the run; see {server.LogPath}");
     }
     server?.Dispose();
+    if (fake is not null)
+    {
+        await fake.DisposeAsync();
+    }
     if (server is not null && !o.KeepData)
     {
         try

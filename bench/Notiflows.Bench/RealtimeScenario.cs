@@ -27,7 +27,6 @@ internal static class RealtimeScenario
     private const string UserPrefix = "rt";
     private const int ConnectParallelism = 32;
     private const int WarmUpClients = 10;
-    private const int MaxOutstanding = 4096;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan NoProgress = TimeSpan.FromSeconds(15);
@@ -141,43 +140,10 @@ internal static class RealtimeScenario
         return (clients.OfType<RealtimeClient>().ToList(), connect, error);
     }
 
-    private sealed record Load(long Sent, double SentRate, long Accepted, long Errors, long Skipped, string? FirstError, Latencies Accept);
-
     /// <summary>Open loop of <c>bench-rt</c> runs: run n to user <c>n mod clients</c> with <c>{"seq": n}</c>.</summary>
-    private static async Task<Load> LoadAsync(Api api, RunTracker tracker, double rate, TimeSpan duration, CancellationToken ct)
-    {
-        var accept = new Latencies();
-        long accepted = 0, errors = 0;
-        string? firstError = null;
-
-        async Task SendOne(long seq)
-        {
-            if (seq >= tracker.Capacity)
-            {
-                return;
-            }
-            var user = UserPrefix + (seq % tracker.Clients).ToString(CultureInfo.InvariantCulture);
-            var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""{"recipients":["{{{user}}}"],"data":{"seq":{{{seq}}}}}"""));
-            tracker.Sending(seq);
-            var (runId, ticks, error) = await api.TimedRunAsync(Flow, body, ct);
-            if (runId is null)
-            {
-                Interlocked.Increment(ref errors);
-                Interlocked.CompareExchange(ref firstError, error, null);
-                return;
-            }
-            tracker.Accepted(seq);
-            Interlocked.Increment(ref accepted);
-            lock (accept)
-            {
-                accept.Add(ticks);
-            }
-        }
-
-        var (sent, skipped, seconds) = await OpenLoop.RunAsync(rate, duration, MaxOutstanding, SendOne, ct);
-        sent = Math.Min(sent, tracker.Capacity);
-        return new Load(sent, (sent - skipped) / seconds, accepted, errors, skipped, firstError, accept);
-    }
+    private static Task<Load> LoadAsync(Api api, RunTracker tracker, double rate, TimeSpan duration, CancellationToken ct) =>
+        TrackedLoad.RunAsync(api, tracker, Flow, seq => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $$$"""{"recipients":["{{{UserPrefix}}}{{{seq % tracker.Clients}}}"],"data":{"seq":{{{seq}}}}}""")), rate, duration, ct);
 
     /// <summary>Until every accepted run's event arrived, no new one came for <see cref="NoProgress"/>, or the timeout.</summary>
     private static async Task WaitForEventsAsync(RunTracker tracker, long accepted, TimeSpan timeout, CancellationToken ct)

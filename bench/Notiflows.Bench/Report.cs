@@ -89,6 +89,31 @@ internal sealed class Report(params string[] header)
         Add(s, "machine load average (1 min) at the end of the load", F2(r.LoadAverage));
     }
 
+    public void AddDelivery(DeliveryResult r)
+    {
+        const string s = "delivery";
+        string P(Percentiles p) => $"{F1(p.P50)} / {F1(p.P95)} / {F1(p.P99)} / {F1(p.Max)}";
+        var load = r.Load;
+        Add(s, "runs / s target / sent (warm-up runs before)", $"{F0(r.TargetRate)} / {F0(load.SentRate)} ({F0(r.WarmupRuns)})");
+        Add(s, "run request → provider received p50 / p95 / p99 / max (ms)", P(r.ToProvider));
+        Add(s, "202 read → provider received p50 / p95 / p99 / max (ms)", P(r.AfterAccept));
+        Add(s, "provider requests / s during the load / until every delivery sent", $"{F0(r.ProviderRateDuringLoad)} / {F0(r.ProviderRateOverall)}");
+        Add(s, "drain: load end → every delivery settled (s)", r.DrainSeconds is { } d ? F1(d) : "timeout", "", r.DrainSeconds is not null);
+        Add(s, "deliveries by status (warm-up included)", r.Statuses, "all sent", r.AllSent);
+        Add(s, "provider requests / first ones answered 503 (--fail-rate " + F2(r.FailRate) + ")", $"{F0(r.Requests)} / {F0(r.Answered503)}");
+        if (r.FailRate > 0)
+        {
+            Add(s, "runs retried (503 first) / then accepted by the provider", $"{F0(r.Retried)} / {F0(r.RetriedAccepted)}");
+        }
+        Add(s, "missing / duplicate / rejected requests / unknown run", $"{F0(r.Missing)} / {F0(r.Duplicates)} / {F0(r.Rejected)} / {F0(r.Unexpected)}",
+            "0 / 0 / 0 / 0", r.Missing + r.Duplicates + r.Rejected + r.Unexpected == 0);
+        var accept = Latencies.Summarise([load.Accept]);
+        Add(s, "202 latency p50 / p99 (ms)", $"{F1(accept.P50)} / {F1(accept.P99)}");
+        Add(s, "accepted / errors (non-202) / skipped", $"{F0(load.Accepted)} / {F0(load.Errors)} / {F0(load.Skipped)}"
+            + (load.FirstError is null ? "" : $" ({load.FirstError})"), "0 errors", load.Errors == 0 && load.Skipped == 0);
+        AddResources(s, r.Resources);
+    }
+
     public const double ListTargetMs = 20;
 
     public void AddLists(ListsResult r, bool postgres)

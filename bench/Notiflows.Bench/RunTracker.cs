@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Notiflows.Bench;
 
 /// <summary>
-/// What the realtime scenario sent and what its clients received, indexed by run sequence number: run n goes to user
+/// What a scenario sent and what arrived for it, indexed by run sequence number. Realtime: run n goes to user
 /// <c>n mod clients</c> and its in-app entry renders n as its body, so every <c>delivery.created</c> names its run.
+/// Delivery: one "client", the fake provider, and the event is a run's first provider request.
 /// </summary>
 internal sealed class RunTracker(int clients, long capacity)
 {
@@ -30,6 +31,8 @@ internal sealed class RunTracker(int clients, long capacity)
 
     /// <summary>Run <paramref name="n"/> was answered 202 (now).</summary>
     public void Accepted(long n) => Volatile.Write(ref _acceptedAt[n], Stopwatch.GetTimestamp());
+
+    public bool WasAccepted(long n) => Volatile.Read(ref _acceptedAt[n]) != 0;
 
     /// <summary>A <c>delivery.created</c> for run <paramref name="n"/> reached the client of user <paramref name="client"/> at <paramref name="at"/>.</summary>
     public void Event(int client, long n, long at)

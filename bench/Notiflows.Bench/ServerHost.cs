@@ -65,8 +65,9 @@ internal sealed class ServerHost : IDisposable
         }
     }
 
+    /// <summary>Starts the server; <paramref name="extraEnv"/> is more environment for it (e.g. a provider's base URL), set last.</summary>
     public static async Task<ServerHost> StartAsync(
-        string repoRoot, string? databaseUrl, TimeSpan timeout, CancellationToken ct)
+        string repoRoot, string? databaseUrl, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? extraEnv = null)
     {
         var dll = Path.Combine(repoRoot, "artifacts", "bin", "Notiflows.Server", "release", "Notiflows.Server.dll");
         if (!File.Exists(dll))
@@ -99,6 +100,10 @@ internal sealed class ServerHost : IDisposable
         if (databaseUrl is not null)
         {
             env["NOTIFLOWS_DATABASE_URL"] = databaseUrl;
+        }
+        foreach (var (key, value) in extraEnv ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the server");
