@@ -36,26 +36,55 @@ public sealed class DeliverySender(
 {
     private readonly int _maxAttempts = Math.Max(1, config.GetValue("Notiflows:Delivery:MaxAttempts", RetrySchedule.DefaultMaxAttempts));
 
+    /// <summary>Runs one claimed delivery job: tx 1, the provider call, tx 2 (the test drain's path).</summary>
     public async Task RunAsync(JobRow job, string token, TimeSpan lease, CancellationToken ct)
     {
-        var send = await db.WriteAsync(async s =>
+        if (await db.WriteAsync(s => StartOneAsync(s, job, token, lease, ct), ct) is { } send)
         {
-            var started = await StartAsync(s, job, token, lease, ct);
-            if (started is not { Channel.Provider: SandboxProvider.Name })
+            await FinishAsync(new StartedSend(job, token, send), lease, ct);
+        }
+    }
+
+    /// <summary>
+    /// Tx 1 of several just-claimed delivery jobs, inside the claim's own transaction (one commit for the batch). Returns
+    /// the sends that need a provider call; the others ended in this transaction (sandbox, user deleted, no channel).
+    /// </summary>
+    internal async Task<List<StartedSend>> StartAsync(DbSession s, IReadOnlyList<JobRow> jobs, string token, TimeSpan lease, CancellationToken ct)
+    {
+        var started = new List<StartedSend>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            if (await StartOneAsync(s, job, token, lease, ct) is { } send)
             {
-                return started;
+                started.Add(new StartedSend(job, token, send));
             }
-            // The sandbox makes no network call: it is answered and recorded in the same transaction, so its delivery goes
-            // from pending straight to its outcome (§13.5: "pending → sent: sandbox recorded"), never showing processing.
-            await RecordAsync(s, job, token, lease, started, await CallAsync(started, ct), ct);
-            return null;
-        }, ct);
-        if (send is null)
+        }
+        return started;
+    }
+
+    /// <summary>The provider call of a started send, outside any transaction, then tx 2.</summary>
+    internal async Task FinishAsync(StartedSend started, TimeSpan lease, CancellationToken ct)
+    {
+        if (started.Send is not { } send)
         {
+            await RunAsync(started.Job, started.Token, lease, ct);
             return;
         }
         var replies = await CallAsync(send, ct);
-        await db.WriteAsync(s => RecordAsync(s, job, token, lease, send, replies, ct), ct);
+        await db.WriteAsync(s => RecordAsync(s, started.Job, started.Token, lease, send, replies, ct), ct);
+    }
+
+    private async Task<Send?> StartOneAsync(DbSession s, JobRow job, string token, TimeSpan lease, CancellationToken ct)
+    {
+        var started = await StartAsync(s, job, token, lease, ct);
+        if (started is not { Channel.Provider: SandboxProvider.Name })
+        {
+            return started;
+        }
+        // The sandbox makes no network call: it is answered and recorded in the same transaction, so its delivery goes
+        // from pending straight to its outcome (§13.5: "pending → sent: sandbox recorded"), never showing processing.
+        await RecordAsync(s, job, token, lease, started, await CallAsync(started, ct), ct);
+        return null;
     }
 
     /// <summary>One attempt to every unsettled target of the send, in parallel (or its refusal, without a call).</summary>
@@ -267,12 +296,18 @@ public sealed class DeliverySender(
     };
 
     /// <summary>One target of a send: a device token or subscription id (null: the address), with the subscription's settings.</summary>
-    private sealed record Target(string? Id, JsonObject? Settings);
+    internal sealed record Target(string? Id, JsonObject? Settings);
 
     private sealed record TargetReply(Target Target, ProviderReply Reply, DateTimeOffset At);
 
+    /// <summary>
+    /// A claimed delivery job: with <see cref="Send"/>, its tx 1 committed and the provider call is next; without, it has
+    /// yet to be started (<see cref="RunAsync"/> does all of it).
+    /// </summary>
+    internal sealed record StartedSend(JobRow Job, string Token, Send? Send);
+
     /// <summary>What the call outside the transaction needs; <see cref="Refusal"/> set: answer it without calling the provider.</summary>
-    private sealed record Send(
+    internal sealed record Send(
         DeliveryRow Delivery, ChannelRow Channel, JsonObject Config, JsonObject Recipient, JsonObject Data, List<Target> Targets,
         ProviderReply? Refusal, int Number)
     {

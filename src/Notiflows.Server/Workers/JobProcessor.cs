@@ -73,16 +73,41 @@ public sealed partial class JobProcessor(
         return jobs.Count;
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> due delivery jobs, to be run one by one with <see cref="RunDeliveryAsync"/>.</summary>
-    public Task<(IReadOnlyList<JobRow> Jobs, string Token)> ClaimDeliveriesAsync(int limit, CancellationToken ct) =>
-        ClaimAsync(limit, JobFilter.Deliveries, ct);
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due delivery jobs and starts them (tx 1 of each) in the claim's transaction: one
+    /// commit for the batch. Returns how many were claimed and the sends that need a provider call, each to be finished
+    /// with <see cref="RunDeliveryAsync"/>. If one job spoils the batch, the jobs are claimed on their own and each is
+    /// then run whole, with the usual error handling.
+    /// </summary>
+    internal async Task<(int Claimed, IReadOnlyList<DeliverySender.StartedSend> Sends)> ClaimDeliveriesAsync(int limit, CancellationToken ct)
+    {
+        var token = NewToken();
+        var now = time.Now();
+        try
+        {
+            return await db.WriteAsync(async s =>
+            {
+                var jobs = await JobStore.ClaimAsync(s, token, now, _lease, limit, ct, JobFilter.Deliveries);
+                return (jobs.Count, (IReadOnlyList<DeliverySender.StartedSend>)await deliveries.StartAsync(s, jobs, token, _lease, ct));
+            }, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogDeliveryBatchFailed(logger, ex);
+            var (jobs, alone) = await ClaimAsync(limit, JobFilter.Deliveries, ct);
+            return (jobs.Count, jobs.Select(j => new DeliverySender.StartedSend(j, alone, null)).ToList());
+        }
+    }
 
-    /// <summary>Runs one claimed delivery job: one provider attempt (§12.9). Never throws but for cancellation.</summary>
-    public Task RunDeliveryAsync(JobRow job, string token, CancellationToken ct) => RunAsync([job], token, ct);
+    /// <summary>Finishes one claimed delivery job (the provider call and tx 2). Never throws but for cancellation.</summary>
+    internal Task RunDeliveryAsync(DeliverySender.StartedSend send, CancellationToken ct) =>
+        GuardAsync(send.Job, send.Token, () => deliveries.FinishAsync(send, _lease, ct), ct);
+
+    private string NewToken() => $"{_node}:{Interlocked.Increment(ref _claims)}";
 
     private async Task<(IReadOnlyList<JobRow> Jobs, string Token)> ClaimAsync(int limit, JobFilter filter, CancellationToken ct)
     {
-        var token = $"{_node}:{Interlocked.Increment(ref _claims)}";
+        var token = NewToken();
         var now = time.Now();
         return (await db.WriteAsync(s => JobStore.ClaimAsync(s, token, now, _lease, limit, ct, filter), ct), token);
     }
@@ -109,10 +134,10 @@ public sealed partial class JobProcessor(
         return rows.Count;
     }
 
-    private async Task RunAsync(IReadOnlyList<JobRow> single, string token, CancellationToken ct)
+    private Task RunAsync(IReadOnlyList<JobRow> single, string token, CancellationToken ct)
     {
         var job = single[0];
-        try
+        return GuardAsync(job, token, async () =>
         {
             if (job.Kind == JobKinds.Delivery)
             {
@@ -128,6 +153,15 @@ public sealed partial class JobProcessor(
                 }
                 return await AdvanceAsync(s, single, token, ct);
             }, ct);
+        }, ct);
+    }
+
+    /// <summary>Runs a job's work: a lost lease is logged; any other failure retries the job with backoff, then fails it.</summary>
+    private async Task GuardAsync(JobRow job, string token, Func<Task> work, CancellationToken ct)
+    {
+        try
+        {
+            await work();
         }
         catch (LeaseLostException)
         {
@@ -183,6 +217,9 @@ public sealed partial class JobProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} notification jobs failed; retrying them one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting a batch of delivery jobs failed; claiming and running them one by one")]
+    private static partial void LogDeliveryBatchFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost to another worker; its effects were rolled back")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId);

@@ -45,16 +45,17 @@ public sealed partial class JobWorkers(
                 {
                     wanted++;
                 }
-                IReadOnlyList<JobRow> jobs = [];
+                var (claimed, started) = (0, 0);
                 try
                 {
-                    (jobs, var token) = await processor.ClaimDeliveriesAsync(wanted, ct);
+                    var (count, sends) = await processor.ClaimDeliveriesAsync(wanted, ct);
+                    (claimed, started) = (count, sends.Count);
                     running.RemoveAll(t => t.IsCompleted);
-                    running.AddRange(jobs.Select(job => Task.Run(async () =>
+                    running.AddRange(sends.Select(send => Task.Run(async () =>
                     {
                         try
                         {
-                            await processor.RunDeliveryAsync(job, token, ct);
+                            await processor.RunDeliveryAsync(send, ct);
                         }
                         finally
                         {
@@ -66,11 +67,11 @@ public sealed partial class JobWorkers(
                 {
                     LogLoopFailed(logger, ex);
                 }
-                if (wanted > jobs.Count)
+                if (wanted > started)
                 {
-                    free.Release(wanted - jobs.Count);
+                    free.Release(wanted - started); // slots of jobs that ended in the claim's transaction, or were not there
                 }
-                if (jobs.Count == 0)
+                if (claimed == 0)
                 {
                     await signal.WaitForDeliveriesAsync(PollInterval, time, ct);
                 }
