@@ -54,7 +54,7 @@ public sealed class DeliverySender(
         var started = new List<StartedSend>(jobs.Count);
         foreach (var job in jobs)
         {
-            if (await StartOneAsync(s, job, token, lease, ct) is { } send)
+            if (await StartOneAsync(s, job, token, lease, ct, claimed: true) is { } send)
             {
                 started.Add(new StartedSend(job, token, send));
             }
@@ -71,19 +71,19 @@ public sealed class DeliverySender(
             return;
         }
         var replies = await CallAsync(send, ct);
-        await db.WriteAsync(s => RecordAsync(s, started.Job, started.Token, lease, send, replies, ct), ct);
+        await db.WriteAsync(s => RecordAsync(s, started.Job, started.Token, send, replies, ct), ct);
     }
 
-    private async Task<Send?> StartOneAsync(DbSession s, JobRow job, string token, TimeSpan lease, CancellationToken ct)
+    private async Task<Send?> StartOneAsync(DbSession s, JobRow job, string token, TimeSpan lease, CancellationToken ct, bool claimed = false)
     {
-        var started = await StartAsync(s, job, token, lease, ct);
+        var started = await StartAsync(s, job, token, lease, claimed, ct);
         if (started is not { Channel.Provider: SandboxProvider.Name })
         {
             return started;
         }
         // The sandbox makes no network call: it is answered and recorded in the same transaction, so its delivery goes
         // from pending straight to its outcome (§13.5: "pending → sent: sandbox recorded"), never showing processing.
-        await RecordAsync(s, job, token, lease, started, await CallAsync(started, ct), ct);
+        await RecordAsync(s, job, token, started, await CallAsync(started, ct), ct);
         return null;
     }
 
@@ -95,10 +95,11 @@ public sealed class DeliverySender(
         return new TargetReply(target, reply, at);
     }));
 
-    private async Task<Send?> StartAsync(DbSession s, JobRow job, string token, TimeSpan lease, CancellationToken ct)
+    // claimed: called in the claim's own transaction, whose lease was just set and needs no extending.
+    private async Task<Send?> StartAsync(DbSession s, JobRow job, string token, TimeSpan lease, bool claimed, CancellationToken ct)
     {
         var now = time.Now();
-        if (!await JobStore.HoldAsync(s, job.Id, token, now + lease, ct))
+        if (!claimed && !await JobStore.HoldAsync(s, job.Id, token, now + lease, ct))
         {
             throw new LeaseLostException(job.Id);
         }
@@ -144,10 +145,10 @@ public sealed class DeliverySender(
     }
 
     private async Task<int> RecordAsync(
-        DbSession s, JobRow job, string token, TimeSpan lease, Send send, IReadOnlyList<TargetReply> replies, CancellationToken ct)
+        DbSession s, JobRow job, string token, Send send, IReadOnlyList<TargetReply> replies, CancellationToken ct)
     {
         var now = time.Now();
-        if (!await JobStore.HoldAsync(s, job.Id, token, now + lease, ct))
+        if (!await JobStore.OwnsAsync(s, job.Id, token, ct))
         {
             throw new LeaseLostException(job.Id);
         }

@@ -66,4 +66,11 @@ public static class JobStore
     /// </summary>
     public static async Task<bool> HoldAsync(DbSession s, Guid id, string token, DateTimeOffset until, CancellationToken ct) =>
         await s.ExecuteAsync("UPDATE jobs SET locked_until = @until WHERE id = @id AND locked_by = @token", new { id, token, until }, ct) == 1;
+
+    /// <summary>
+    /// Whether this claim still holds the job (row-locked on PostgreSQL until the transaction ends): the check before the
+    /// effects of work that ends or requeues the job in the same transaction, without rewriting the row as a hold would.
+    /// </summary>
+    public static async Task<bool> OwnsAsync(DbSession s, Guid id, string token, CancellationToken ct) =>
+        await s.QueryOneAsync<int>($"SELECT count(*) FROM (SELECT id FROM jobs WHERE id = @id AND locked_by = @token{s.ForUpdate}) mine", new { id, token }, ct) == 1;
 }
