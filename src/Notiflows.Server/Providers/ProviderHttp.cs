@@ -27,14 +27,22 @@ public sealed class ProviderHttp(IHttpClientFactory clients, ProviderSettings se
     /// Sends the request within the server's call timeout, or within <paramref name="channelTimeoutSeconds"/> when that is
     /// shorter (the error then names the limit, which the channel's owner set).
     /// </summary>
-    public async Task<HttpAnswer> SendAsync(HttpRequestMessage request, CancellationToken ct, double? channelTimeoutSeconds = null)
+    public Task<HttpAnswer> SendAsync(HttpRequestMessage request, CancellationToken ct, double? channelTimeoutSeconds = null) =>
+        SendAsync(clients.CreateClient(ClientName), request, ct, channelTimeoutSeconds);
+
+    /// <summary>
+    /// As <see cref="SendAsync(HttpRequestMessage, CancellationToken, double?)"/>, through <paramref name="invoker"/> instead of
+    /// the named client (a handler of the provider's own, e.g. one presenting an APNs client certificate).
+    /// </summary>
+    public async Task<HttpAnswer> SendAsync(
+        HttpMessageInvoker invoker, HttpRequestMessage request, CancellationToken ct, double? channelTimeoutSeconds = null)
     {
         var timeout = settings.Timeout(channelTimeoutSeconds);
         using var timer = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+            using var response = await invoker.SendAsync(request, linked.Token);
             var body = await response.Content.ReadAsStringAsync(linked.Token);
             return new HttpAnswer((int)response.StatusCode, response.Headers, body, RetryAfter(response.Headers), null);
         }

@@ -52,13 +52,9 @@ public abstract class EveryChannelFixture(DbKind kind) : HostFixture(kind)
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        var thumbprint = Certificate.Thumbprint;
         services.AddHttpClient(ProviderHttp.ClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == thumbprint,
-            },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = LoopbackCertificate.Trusting(Certificate) },
         });
         services.AddSingleton<RetryJitter, NoJitter>();
     }

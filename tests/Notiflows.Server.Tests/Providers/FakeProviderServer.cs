@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -18,10 +19,13 @@ using Notiflows.Core.Delivery;
 
 namespace Notiflows.Server.Tests.Providers;
 
-/// <summary>One request the fake received, as it came off the wire.</summary>
+/// <summary>
+/// One request the fake received, as it came off the wire; <paramref name="ClientCertificate"/> is the thumbprint of the TLS
+/// client certificate the caller presented, if any.
+/// </summary>
 public sealed record FakeRequest(
     string Method, string Path, string Query, string Protocol, IReadOnlyDictionary<string, string> Headers, byte[] Body,
-    IReadOnlyDictionary<string, string> Form)
+    IReadOnlyDictionary<string, string> Form, string? ClientCertificate = null)
 {
     public string Text => Encoding.UTF8.GetString(Body);
 
@@ -82,10 +86,13 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// Starts the fake; with <paramref name="certificate"/> it speaks TLS (<c>https://127.0.0.1:{port}</c>) with HTTP/1.1
     /// and HTTP/2 negotiated by ALPN, for receivers whose URLs must be https (web push endpoints, chat webhooks). With
     /// <paramref name="respond"/>, a request no scripted answer is queued for is answered by it (e.g. one fake standing in
-    /// for several providers, answering each by its path) instead of <paramref name="fallback"/>.
+    /// for several providers, answering each by its path) instead of <paramref name="fallback"/>. With
+    /// <paramref name="requireClientCertificate"/> (TLS only) the handshake fails unless the caller presents a client
+    /// certificate (any: the fake does not validate it; <see cref="FakeRequest.ClientCertificate"/> records which).
     /// </summary>
     public static async Task<FakeProviderServer> StartAsync(
-        bool http2Only = false, FakeAnswer? fallback = null, X509Certificate2? certificate = null, Func<FakeRequest, FakeAnswer>? respond = null)
+        bool http2Only = false, FakeAnswer? fallback = null, X509Certificate2? certificate = null, Func<FakeRequest, FakeAnswer>? respond = null,
+        bool requireClientCertificate = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -98,7 +105,15 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 return;
             }
             l.Protocols = HttpProtocols.Http1AndHttp2;
-            l.UseHttps(certificate);
+            l.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (requireClientCertificate)
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.AllowAnyClientCertificate();
+                }
+            });
         }));
         var server = new FakeProviderServer(builder.Build(), fallback ?? new FakeAnswer(200), respond);
         await server._app.StartAsync(TestContext.Current.CancellationToken);
@@ -152,7 +167,8 @@ public sealed class FakeProviderServer : IAsyncDisposable
         }
 
         var received = new FakeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Protocol,
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), buffer.ToArray(), form);
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), buffer.ToArray(), form,
+            context.Connection.ClientCertificate?.Thumbprint);
         _requests.Enqueue(received);
         _arrivals.Writer.TryWrite(received);
         var answer = _script.TryDequeue(out var next) ? next : _respond?.Invoke(received) ?? _fallback;

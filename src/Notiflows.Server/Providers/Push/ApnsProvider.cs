@@ -8,12 +8,14 @@ namespace Notiflows.Server.Providers.Push;
 
 /// <summary>
 /// Apple Push Notification service (§14.2 <c>apns</c>), "Sending notification requests to APNs": HTTP/2 only,
-/// <c>POST /3/device/{token}</c> with <c>authorization: bearer &lt;provider token&gt;</c>, <c>apns-topic</c> (bundle id),
-/// <c>apns-push-type: alert</c> and, when the template sets them, <c>apns-priority</c>, <c>apns-expiration</c>,
-/// <c>apns-collapse-id</c>. Errors carry <c>{reason}</c>: 410 / Unregistered / BadDeviceToken mean the token is gone;
-/// ExpiredProviderToken renews the provider token and is retried. Only key (token-based) authentication is supported.
+/// <c>POST /3/device/{token}</c> with <c>apns-topic</c> (bundle id), <c>apns-push-type: alert</c> and, when the template
+/// sets them, <c>apns-priority</c>, <c>apns-expiration</c>, <c>apns-collapse-id</c>. Key auth adds
+/// <c>authorization: bearer &lt;provider token&gt;</c>; certificate auth has no authorization header and presents the
+/// channel's .p12 for TLS client authentication instead (<see cref="ApnsCertificateClients"/>). Errors carry
+/// <c>{reason}</c>: 410 / Unregistered / BadDeviceToken mean the token is gone; ExpiredProviderToken renews the provider
+/// token and is retried.
 /// </summary>
-public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens) : IChannelProvider
+public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens, ApnsCertificateClients certificates) : IChannelProvider
 {
     public const string Production = "https://api.push.apple.com";
     public const string Sandbox = "https://api.sandbox.push.apple.com";
@@ -26,17 +28,25 @@ public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens) : IChanne
     public async Task<ProviderReply> SendAsync(OutboundMessage message, CancellationToken ct)
     {
         var config = message.Config;
-        if (config.Text("auth_type") == "certificate")
-            return ProviderReply.Permanent("APNs certificate authentication is not supported yet; use key authentication");
+        HttpMessageInvoker? invoker = null;
+        string? token = null;
         var (teamId, keyId, key) = (config.Text("team_id") ?? "", config.Text("key_id") ?? "", config.Text("key") ?? "");
-        string token;
-        try
+        if (config.Text("auth_type") == "certificate")
         {
-            token = tokens.Get(teamId, keyId, key);
+            (invoker, var unusable) = certificates.Get(config.Text("certificate") ?? "", config.Text("certificate_password"));
+            if (invoker is null)
+                return ProviderReply.Permanent(unusable!);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        else
         {
-            return ProviderReply.Permanent("the channel's key is not a usable ES256 (.p8) key");
+            try
+            {
+                token = tokens.Get(teamId, keyId, key);
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                return ProviderReply.Permanent("the channel's key is not a usable ES256 (.p8) key");
+            }
         }
 
         var url = $"{http.BaseUrl(Provider, Host(config.Text("environment")))}/3/device/{Uri.EscapeDataString(message.Target ?? "")}";
@@ -47,7 +57,8 @@ public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens) : IChanne
             Content = JsonContent.Create(ApnsMessage.Build(message.Data)),
         };
         var data = message.Data;
-        request.Headers.TryAddWithoutValidation("authorization", $"bearer {token}");
+        if (token is not null)
+            request.Headers.TryAddWithoutValidation("authorization", $"bearer {token}");
         request.Headers.TryAddWithoutValidation("apns-topic", config.Text("bundle_id"));
         request.Headers.TryAddWithoutValidation("apns-push-type", "alert");
         if (data.Text("priority") is { } priority)
@@ -58,7 +69,7 @@ public sealed class ApnsProvider(ProviderHttp http, ApnsTokens tokens) : IChanne
         if (data.Text("collapse_id") is { } collapseId)
             request.Headers.TryAddWithoutValidation("apns-collapse-id", collapseId);
 
-        var answer = await http.SendAsync(request, ct);
+        var answer = invoker is null ? await http.SendAsync(request, ct) : await http.SendAsync(invoker, request, ct);
         var reason = answer.IsSuccess ? null : answer.Json().Text("reason");
         var error = reason is null ? null : $"HTTP {answer.Status} {reason}";
         if (reason == "ExpiredProviderToken")

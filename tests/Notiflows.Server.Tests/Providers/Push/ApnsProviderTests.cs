@@ -156,7 +156,6 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("certificate", "k", "APNs certificate authentication is not supported yet; use key authentication")]
     [InlineData("key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "the channel's key is not a usable ES256 (.p8) key")]
     [InlineData("key", "not a pem", "the channel's key is not a usable ES256 (.p8) key")]
     public async Task Send_UnusableConfiguration_FailsPermanentlyWithoutACall(string authType, string key, string error)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Notiflows.Core.Delivery;
 using Notiflows.Server.Providers.Push;
@@ -7,10 +8,15 @@ namespace Notiflows.Server.Tests.Providers.Push;
 
 /// <summary>
 /// The push providers as the server registers them (<see cref="PushProviders.AddPushProviders"/>), with a fake clock, a
-/// short call timeout and base URLs pointing at fakes; plus a builder for the messages the engine hands them.
+/// short call timeout, base URLs pointing at fakes and any <c>services</c> registered before the providers (e.g. an
+/// <see cref="ApnsTlsOptions"/>); plus a builder for the messages the engine hands them.
 /// </summary>
-public sealed class PushTestHost(IDictionary<string, string?>? settings = null) : ProviderTestHost(
-    s => s.AddPushProviders(), [new("Notiflows:Providers:TimeoutSeconds", "0.5"), .. settings ?? new Dictionary<string, string?>()],
+public sealed class PushTestHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : ProviderTestHost(
+    s =>
+    {
+        services?.Invoke(s);
+        return s.AddPushProviders();
+    }, [new("Notiflows:Providers:TimeoutSeconds", "0.5"), .. settings ?? new Dictionary<string, string?>()],
     new FakeTimeProvider(PushTestHost.Start))
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
