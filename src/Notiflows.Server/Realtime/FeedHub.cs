@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Notiflows.Server.Api.User;
+using Notiflows.Server.Auth;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Storage.Database;
 using Notiflows.Storage.Feed;
+using Notiflows.Storage.Projects;
+using Notiflows.Storage.Users;
 
 namespace Notiflows.Server.Realtime;
 
@@ -117,10 +120,20 @@ public sealed partial class FeedHub(Db db, ILogger<FeedHub> logger) : Background
     {
         if (signal.Kind == FeedSignal.Revoked)
         {
-            // A user (deleted), or with an empty user id every user key of a project (its signing key was replaced).
-            var affected = signal.UserId == Guid.Empty
-                ? _byUser.Values.SelectMany(c => c.Keys).Where(c => c.ProjectId == signal.ProjectId && c.ByUserKey)
-                : _byUser.TryGetValue(signal.UserId, out var all) ? all.Keys : [];
+            // A user (deleted; a user created again has a new id), or with an empty user id every user key of a project
+            // verified by a key other than its current one (its signing key was replaced). The signal can arrive after a
+            // client already connected with a key signed by the new signing key: that connection stays.
+            List<FeedConnection> affected;
+            if (signal.UserId == Guid.Empty)
+            {
+                var current = (await db.ReadAsync(s => ProjectStore.GetByIdAsync(s, signal.ProjectId, ct), ct))?.SigningPublicKeyPem;
+                affected = [.. _byUser.Values.SelectMany(c => c.Keys)
+                    .Where(c => c.ProjectId == signal.ProjectId && c.ByUserKey && (current is null || c.SigningKey != current))];
+            }
+            else
+            {
+                affected = _byUser.TryGetValue(signal.UserId, out var all) ? [.. all.Keys] : [];
+            }
             foreach (var connection in affected)
             {
                 connection.Revoke("credentials_revoked");
@@ -186,6 +199,13 @@ public sealed class FeedConnection(Guid projectId, Guid userId, bool byUserKey, 
 
     /// <summary>Authenticated with a user key (a new signing key revokes it), not a development-mode user id.</summary>
     public bool ByUserKey { get; } = byUserKey;
+
+    /// <summary>The project signing key (public PEM) that verified the user key; null without a user key.</summary>
+    public string? SigningKey { get; init; }
+
+    /// <summary>A connection for an authenticated User API caller (<see cref="UserCaller"/>): with a user key when it expires.</summary>
+    public static FeedConnection For(ProjectRow project, UserRow user, DateTimeOffset? keyExpiresAt) =>
+        new(project.Id, user.Id, keyExpiresAt is not null) { SigningKey = keyExpiresAt is not null ? project.SigningPublicKeyPem : null };
 
     private readonly ConcurrentDictionary<Guid, byte> _channels = new();
 

@@ -45,7 +45,7 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var connection = new FeedConnection(caller!.Project.Id, caller.User.Id, caller.KeyExpiresAt is not null);
+        var connection = FeedConnection.For(caller!.Project, caller.User, caller.KeyExpiresAt);
         hub.Open(connection);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         var session = new Session(socket, connection, caller, UserAuth.PublicKeyOf(http, allowQuery: true), time.GetUtcNow());

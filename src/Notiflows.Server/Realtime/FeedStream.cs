@@ -48,7 +48,7 @@ public static class FeedStream
         var channel = Guid.Parse(channelId);
         // Heartbeats count from the start of the stream, whatever the time it takes to write its opening.
         var opened = time.GetUtcNow();
-        var connection = new FeedConnection(caller!.Project.Id, caller.User.Id, caller.KeyExpiresAt is not null);
+        var connection = FeedConnection.For(caller!.Project, caller.User, caller.KeyExpiresAt);
         hub.Open(connection);
         hub.Follow(connection, channel);
         try

@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Notiflows.Server.Realtime;
 using Notiflows.Server.Tests.Infrastructure;
 
 namespace Notiflows.Server.Tests.Realtime;
@@ -121,6 +123,27 @@ public abstract class WebSocketTests<TFixture>(TFixture fixture) : RealtimeTests
         using var socket = await ConnectAsync(feed, key);
         Host.Time.Advance(TimeSpan.FromSeconds(81));
         Assert.Equal((4401, "token_expired"), await socket.ClosedAsync());
+    }
+
+    [Fact]
+    public async Task ASigningKeyRevocationArrivingLate_LeavesConnectionsWithTheNewKeyOpen_ClosesOldOnes()
+    {
+        // The revocation of a signing-key change travels asynchronously (pg_notify to every node): it can reach a node
+        // after a client already connected there with a key signed by the new signing key (a close seen once in CI).
+        var feed = await FeedAsync();
+        using var old = await ConnectAsync(feed);
+        var pem = await SigningKeyAsync(feed.Project);
+        using var socket = await ConnectAsync(feed, UserKey(pem, "jane"));
+        await socket.SendAsync($$"""{"type": "subscribe", "id": "s1", "channel_id": "{{feed.ChannelId}}"}""");
+        Assert.Equal("subscribed", (string?)(await socket.ReceiveAsync())["type"]);
+        var projectId = Guid.Parse((string)(await Mgmt(HttpMethod.Get, feed.Project.Base)).AssertStatus(200).Body["id"]!);
+
+        Host.Services.GetRequiredService<FeedHub>().Dispatch([new FeedSignal(projectId, Guid.Empty, Guid.Empty, FeedSignal.Revoked, [])]);
+
+        var entryId = (await NotifyAsync(feed))[0];
+        var created = await socket.ReceiveAsync();
+        Assert.Equal(("delivery.created", entryId), ((string?)created["event"], (string?)created["data"]!["entry"]!["id"]));
+        Assert.Equal((4401, "credentials_revoked"), await old.ClosedAsync());
     }
 
     [Fact]
