@@ -230,11 +230,69 @@ public sealed class FeedConnection(Guid projectId, Guid userId, bool byUserKey, 
     }
 
     /// <summary>True once after events were dropped: the writer then sends <c>resync</c>.</summary>
-    public bool TakeOverflow() => Interlocked.Exchange(ref _overflowed, 0) == 1;
+    private bool TakeOverflow() => Interlocked.Exchange(ref _overflowed, 0) == 1;
+
+    /// <summary>
+    /// What a connection's writer waits for: an event queued (<see cref="FeedWake.Events"/>), the queue ended because the
+    /// connection was revoked (<see cref="FeedWake.Ended"/>), <paramref name="other"/> completed (the client left), or the
+    /// wake-up time — <paramref name="wake"/>, or earlier the expiry of the user key (with leeway) — passed on
+    /// <paramref name="time"/>. A wake-up time the clock passed while the timer was being set counts as due.
+    /// </summary>
+    public async Task<FeedWake> WaitAsync(DateTimeOffset wake, DateTimeOffset? keyExpiresAt, TimeProvider time, Task? other, CancellationToken ct)
+    {
+        if (keyExpiresAt is { } exp && exp != DateTimeOffset.MaxValue && exp + Core.Secrets.UserKeys.Leeway < wake)
+        {
+            wake = exp + Core.Secrets.UserKeys.Leeway;
+        }
+        var now = time.GetUtcNow();
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var waitForEvent = _queue.Reader.WaitToReadAsync(timer.Token).AsTask();
+        var waitForTime = Task.Delay(wake > now ? wake - now : TimeSpan.Zero, time, timer.Token);
+        if (time.GetUtcNow() >= wake)
+        {
+            // The clock passed the wake-up time while the timer was being set (it counts from when it is set): due now.
+            waitForTime = Task.CompletedTask;
+        }
+        var first = await (other is null ? Task.WhenAny(waitForEvent, waitForTime) : Task.WhenAny(waitForEvent, waitForTime, other));
+        await timer.CancelAsync();
+        if (first == other)
+        {
+            return FeedWake.Other;
+        }
+        if (first == waitForEvent && !waitForEvent.IsCanceled)
+        {
+            return await waitForEvent ? FeedWake.Events : FeedWake.Ended;
+        }
+        return FeedWake.Time;
+    }
+
+    /// <summary>The queued events, then one <c>resync</c> per followed channel if events were dropped meanwhile.</summary>
+    public List<FeedEvent> Drain()
+    {
+        var events = new List<FeedEvent>();
+        while (_queue.Reader.TryRead(out var e))
+        {
+            events.Add(e);
+        }
+        if (TakeOverflow())
+        {
+            events.AddRange(Channels.Select(FeedEvent.Resync));
+        }
+        return events;
+    }
 
     public void Revoke(string reason)
     {
         RevokedReason ??= reason;
         _queue.Writer.TryComplete();
     }
+}
+
+/// <summary>Why a connection's writer woke up (<see cref="FeedConnection.WaitAsync"/>).</summary>
+public enum FeedWake
+{
+    Events,
+    Ended,
+    Other,
+    Time,
 }

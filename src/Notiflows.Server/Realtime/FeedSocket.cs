@@ -85,47 +85,25 @@ public sealed class FeedSocket(UserAuth auth, FeedHub hub, Db db, TimeProvider t
             {
                 return (WebSocketCloseStatus.EndpointUnavailable, "shutdown");
             }
-            var now = time.GetUtcNow();
-            var wake = Min(nextPing, session.LastHeard + IdleLimit);
-            if (session.Caller.KeyExpiresAt is { } exp && exp != DateTimeOffset.MaxValue)
-            {
-                wake = Min(wake, exp + Core.Secrets.UserKeys.Leeway);
-            }
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var waitForEvent = connection.Events.WaitToReadAsync(timer.Token).AsTask();
-            var waitForTime = Task.Delay(wake > now ? wake - now : TimeSpan.Zero, time, timer.Token);
-            if (time.GetUtcNow() >= wake)
-            {
-                // The clock passed the wake-up time while the timer was being set (it counts from when it is set): due now.
-                waitForTime = Task.CompletedTask;
-            }
-            var first = await Task.WhenAny(waitForEvent, waitForTime, receiving);
-            await timer.CancelAsync();
-            if (first == receiving)
+            var woke = await connection.WaitAsync(Min(nextPing, session.LastHeard + IdleLimit), session.Caller.KeyExpiresAt, time, receiving, ct);
+            if (woke == FeedWake.Other)
             {
                 return (WebSocketCloseStatus.NormalClosure, "");
             }
-            if (first == waitForEvent && !waitForEvent.IsCanceled)
+            if (woke == FeedWake.Ended)
             {
-                if (!await waitForEvent)
-                {
-                    return ((WebSocketCloseStatus)4401, connection.RevokedReason ?? "credentials_revoked");
-                }
-                while (connection.Events.TryRead(out var e))
+                return ((WebSocketCloseStatus)4401, connection.RevokedReason ?? "credentials_revoked");
+            }
+            if (woke == FeedWake.Events)
+            {
+                foreach (var e in connection.Drain())
                 {
                     await session.SendAsync(EventMessage(e), ct);
-                }
-                if (connection.TakeOverflow())
-                {
-                    foreach (var channel in connection.Channels.ToList())
-                    {
-                        await session.SendAsync(EventMessage(FeedEvent.Resync(channel)), ct);
-                    }
                 }
                 continue;
             }
             ct.ThrowIfCancellationRequested();
-            now = time.GetUtcNow();
+            var now = time.GetUtcNow();
             if (now >= session.LastHeard + IdleLimit)
             {
                 return ((WebSocketCloseStatus)4000, "idle");

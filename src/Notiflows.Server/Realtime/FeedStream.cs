@@ -98,39 +98,16 @@ public static class FeedStream
         var nextBeat = opened + Heartbeat;
         while (!ct.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            var wake = nextBeat;
-            if (caller.KeyExpiresAt is { } exp && exp != DateTimeOffset.MaxValue && exp + Core.Secrets.UserKeys.Leeway < wake)
+            var woke = await connection.WaitAsync(nextBeat, caller.KeyExpiresAt, time, null, ct);
+            if (woke == FeedWake.Ended)
             {
-                wake = exp + Core.Secrets.UserKeys.Leeway;
+                return connection.RevokedReason ?? "credentials_revoked";
             }
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var delay = wake > now ? wake - now : TimeSpan.Zero;
-            var waitForEvent = connection.Events.WaitToReadAsync(timer.Token).AsTask();
-            var waitForTime = Task.Delay(delay, time, timer.Token);
-            if (time.GetUtcNow() >= wake)
+            if (woke == FeedWake.Events)
             {
-                // The clock passed the wake-up time while the timer was being set (it counts from when it is set): due now.
-                waitForTime = Task.CompletedTask;
-            }
-            var first = await Task.WhenAny(waitForEvent, waitForTime);
-            await timer.CancelAsync();
-            if (first == waitForEvent && !waitForEvent.IsCanceled)
-            {
-                if (!await waitForEvent)
-                {
-                    return connection.RevokedReason ?? "credentials_revoked";
-                }
-                while (connection.Events.TryRead(out var e))
+                foreach (var e in connection.Drain())
                 {
                     await WriteEventAsync(http, e, ct);
-                }
-                if (connection.TakeOverflow())
-                {
-                    foreach (var channel in connection.Channels.ToList())
-                    {
-                        await WriteEventAsync(http, FeedEvent.Resync(channel), ct);
-                    }
                 }
                 await http.Response.Body.FlushAsync(ct);
                 continue;

@@ -180,9 +180,13 @@ public sealed class FakeProviderServer : IAsyncDisposable
 
         if (answer.Hang)
         {
-            // Never answers: the provider's own timeout ends the call.
+            // Never answers: the request stays open until the caller gives up (its own timeout on the injected clock).
             _held.Writer.TryWrite(received);
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (context.RequestAborted.Register(() => abandoned.TrySetResult()))
+            {
+                await abandoned.Task;
+            }
             return;
         }
 

@@ -15,22 +15,11 @@ namespace Notiflows.Server.Api.UserSettings;
 /// </summary>
 public sealed class ChannelSettingsService(Db db, TimeProvider time, ServerSettings settings)
 {
-    public async Task<Results<Ok<ChannelSettingsResponse>, ApiError>> GetAsync(UserTarget user, string channelId, CancellationToken ct)
-    {
-        if (ChannelSettingsTarget.Parse(user, channelId) is not { } target)
-        {
-            return ApiError.InvalidUuid("channel_id");
-        }
-        return await db.ReadAsync<Results<Ok<ChannelSettingsResponse>, ApiError>>(async s =>
-        {
-            if (await target.FindAsync(s, false, ct) is not ({ } row, { } channel))
-            {
-                return target.NotFound!;
-            }
-            var stored = await ChannelSettingsStore.GetAsync(s, row.Id, channel.Id, ct);
-            return stored is null ? ApiError.NotFound("channel_settings", channelId) : TypedResults.Ok(ChannelSettingsResponse.From(stored, channel));
-        }, ct);
-    }
+    public Task<Results<Ok<ChannelSettingsResponse>, ApiError>> GetAsync(UserTarget user, string channelId, CancellationToken ct) =>
+        ChannelSettingsTarget.LoadAsync<ChannelSettingsResponse>(db, user, channelId, async (s, row, channel) =>
+            await ChannelSettingsStore.GetAsync(s, row.Id, channel.Id, ct) is { } stored
+                ? TypedResults.Ok(ChannelSettingsResponse.From(stored, channel))
+                : ApiError.NotFound("channel_settings", channelId), ct);
 
     /// <summary>Replaces the settings as a whole: 201 when the user had none for the channel, else 200.</summary>
     public async Task<Results<Ok<ChannelSettingsResponse>, Created<ChannelSettingsResponse>, ApiError>> PutAsync(

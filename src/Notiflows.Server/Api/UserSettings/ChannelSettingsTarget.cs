@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Notiflows.Server.Errors;
 using Notiflows.Server.Infrastructure;
 using Notiflows.Storage.Channels;
@@ -29,6 +30,21 @@ public sealed class ChannelSettingsTarget(UserTarget user, string channelParam, 
         }
         var (body, bodyError) = await JsonBody.ReadAsync(request, bodyLimit, ct);
         return (body, target, bodyError);
+    }
+
+    /// <summary>
+    /// A read of what the path names: 400 for a channel id that is not a UUID, 404 for a missing user or channel, else
+    /// <paramref name="read"/> with the user and the channel, in one read transaction.
+    /// </summary>
+    public static async Task<Results<Ok<T>, ApiError>> LoadAsync<T>(
+        Db db, UserTarget user, string channelId, Func<DbSession, UserRow, ChannelRow, Task<Results<Ok<T>, ApiError>>> read, CancellationToken ct)
+    {
+        if (Parse(user, channelId) is not { } target)
+        {
+            return ApiError.InvalidUuid("channel_id");
+        }
+        return await db.ReadAsync(async s =>
+            await target.FindAsync(s, false, ct) is ({ } row, { } channel) ? await read(s, row, channel) : target.NotFound!, ct);
     }
 
     /// <summary>

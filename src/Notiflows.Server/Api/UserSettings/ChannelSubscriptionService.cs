@@ -17,22 +17,10 @@ namespace Notiflows.Server.Api.UserSettings;
 /// </summary>
 public sealed class ChannelSubscriptionService(Db db, IdGenerator ids, TimeProvider time, ServerSettings settings)
 {
-    public async Task<Results<Ok<ChannelSubscriptionList>, ApiError>> ListAsync(UserTarget user, string channelId, CancellationToken ct)
-    {
-        if (ChannelSettingsTarget.Parse(user, channelId) is not { } target)
-        {
-            return ApiError.InvalidUuid("channel_id");
-        }
-        return await db.ReadAsync<Results<Ok<ChannelSubscriptionList>, ApiError>>(async s =>
-        {
-            if (await target.FindAsync(s, false, ct) is not ({ } row, { } channel))
-            {
-                return target.NotFound!;
-            }
-            var rows = await ChannelSettingsStore.ListSubscriptionsAsync(s, row.Id, channel.Id, ct);
-            return TypedResults.Ok(new ChannelSubscriptionList(rows.Select(ChannelSubscriptionResponse.From).ToList()));
-        }, ct);
-    }
+    public Task<Results<Ok<ChannelSubscriptionList>, ApiError>> ListAsync(UserTarget user, string channelId, CancellationToken ct) =>
+        ChannelSettingsTarget.LoadAsync<ChannelSubscriptionList>(db, user, channelId, async (s, row, channel) =>
+            TypedResults.Ok(new ChannelSubscriptionList(
+                (await ChannelSettingsStore.ListSubscriptionsAsync(s, row.Id, channel.Id, ct)).Select(ChannelSubscriptionResponse.From).ToList())), ct);
 
     /// <summary>Adds a subscription (201), or updates the one with the same identifier in place (200).</summary>
     public async Task<Results<Ok<ChannelSubscriptionResponse>, Created<ChannelSubscriptionResponse>, ApiError>> PostAsync(
