@@ -55,7 +55,7 @@ public sealed partial class PgListener(JobSignal jobs, FeedHub feeds, TimeProvid
     {
         if (channel == JobWorkers.Channel)
         {
-            jobs.Notify();
+            jobs.NotifyEngine(); // the channel carries accepted runs only; delivery jobs wake the loop of the node that made them
         }
         else if (FeedPublisher.Parse(payload) is { } signal)
         {

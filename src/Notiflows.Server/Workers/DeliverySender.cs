@@ -197,7 +197,7 @@ public sealed class DeliverySender(
             d.NextAttemptAt = now;
             await DeliveryStore.UpdateSendingAsync(s, d, ct);
             await JobStore.RequeueAsync(s, job.Id, token, now, ct);
-            s.AfterCommit(signal.Notify); // due now: the delivery loop takes it at once
+            s.AfterCommit(signal.NotifyDeliveries); // due now: the delivery loop takes it at once
             return 0;
         }
         else

@@ -6,9 +6,9 @@ namespace Notiflows.Server.Workers;
 /// The background workers of this node. The engine loops (<c>Notiflows:Workers:Count</c>, default one per core) claim and
 /// run batches of due run and notification jobs; one delivery loop keeps up to <c>Notiflows:Delivery:Concurrency</c>
 /// provider sends in flight, claiming a delivery job whenever a slot is free — so a slow or hanging provider fills only
-/// its own slots and never holds up the engine. Each loop sleeps until signalled (work committed on this node, or NOTIFY
-/// from another node on PostgreSQL through <see cref="Infrastructure.PgListener"/>) or until the poll interval passes
-/// (timers, retries falling due). Disabled with <c>Notiflows:Workers:Enabled=false</c> (the tests drive jobs through
+/// its own slots and never holds up the engine. Each loop sleeps until signalled for its kind of work (engine loops: a run
+/// accepted on this node, or on another through NOTIFY and <see cref="Infrastructure.PgListener"/>; the delivery loop:
+/// delivery jobs committed on this node) or until the poll interval passes (timers, retries, other nodes' sends). Disabled with <c>Notiflows:Workers:Enabled=false</c> (the tests drive jobs through
 /// <see cref="JobDrain"/>).
 /// </summary>
 public sealed partial class JobWorkers(

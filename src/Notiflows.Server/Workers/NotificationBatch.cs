@@ -55,7 +55,7 @@ public sealed class NotificationBatch(
         await Bulk.InsertAsync(s, "jobs", EffectRows.Job, effects.DeliveryJobs, "ON CONFLICT (kind, target_id) DO NOTHING", ct);
         if (effects.DeliveryJobs.Count > 0)
         {
-            s.AfterCommit(signal.Notify); // this node's delivery loop takes them at once
+            s.AfterCommit(signal.NotifyDeliveries); // this node's delivery loop takes them at once
         }
         await Bulk.InsertAsync(s, "step_executions", EffectRows.StepExecution, effects.Steps, EffectRows.StepUpsert, ct);
         await WriteJobsAsync(s, notifications, created, jobs, effects, now, ct);

@@ -77,7 +77,7 @@ public sealed class RunAcceptor(GroupCommit commits, IdGenerator ids, TimeProvid
         }, ct);
         if (result.Item2 is null)
         {
-            signal.Notify();
+            signal.NotifyEngine();
         }
         return result;
     }
